@@ -1,0 +1,97 @@
+"""Settings: one `BaseSettings`, read from the environment with the rules of `failsafe.envparse`.
+
+Built lazily by `get_settings()`, never at import. An invalid value raises `SettingsError`, which
+names the variables and never their values; the loader turns it into the fallback's diagnosis.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Annotated, Any, Literal
+
+from pydantic import BeforeValidator, Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from failsafe import envparse
+from failsafe.platform import default_environment
+
+EnvBool = Annotated[bool, BeforeValidator(envparse.bool_or_none)]
+EnvList = Annotated[list[str], NoDecode]
+
+
+class SettingsError(ValueError):
+    """Invalid settings; `variables` lists the environment variable names at fault."""
+
+    def __init__(self, variables: list[str], reasons: list[str]) -> None:
+        self.variables = variables
+        super().__init__("invalid settings: " + "; ".join(reasons))
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_ignore_empty=True, extra="ignore", case_sensitive=False)
+
+    environment: Literal["production", "development"] = Field(default_factory=default_environment)
+    debug: EnvBool = False
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
+    cors_origins: EnvList = Field(default_factory=list)
+    cors_origin_regex: str | None = None
+    diagnostics_token: SecretStr | None = None
+    docs_enabled: EnvBool | None = None
+    api_base_path: str | None = None
+    backend_load: Literal["eager", "lazy"] = "eager"
+    startup_timeout_s: float = Field(default=5.0, gt=0)
+
+    @field_validator("environment", "log_level", "backend_load", mode="before")
+    @classmethod
+    def _normalise_case(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = value.strip()
+            return (
+                value.upper() if value.upper() in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL") else value.lower()
+            )
+        return value
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_list(cls, value: Any) -> Any:
+        return envparse.parse_list(value) if isinstance(value, str) else value
+
+    @field_validator("cors_origin_regex")
+    @classmethod
+    def _compiles(cls, value: str | None) -> str | None:
+        import re
+
+        if value is not None:
+            try:
+                re.compile(value)
+            except re.error:
+                raise ValueError("must be a valid regular expression") from None
+        return value
+
+    @model_validator(mode="after")
+    def _defaults_by_environment(self) -> Settings:
+        if self.docs_enabled is None:
+            self.docs_enabled = self.environment == "development"
+        return self
+
+    @property
+    def is_production(self) -> bool:
+        return self.environment == "production"
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Build settings from the environment (and overrides); raise `SettingsError` when invalid."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        variables, reasons = [], []
+        for error in exc.errors(include_input=False, include_url=False):
+            name = str(error["loc"][0]).upper() if error["loc"] else "SETTINGS"
+            variables.append(name)
+            reasons.append(f"{name}: {error['msg']}")
+        raise SettingsError(sorted(set(variables)), reasons) from None
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return load_settings()

@@ -1,0 +1,100 @@
+"""Errors: one root `AppError`, one renderer, the envelope of `failsafe.errors`.
+
+    AppError                      status_code, code (class level)
+    ├── NotFoundError             404 not_found
+    ├── ForbiddenError            403 forbidden
+    └── ServiceUnavailableError   503 service_unavailable
+
+Later modules subclass `AppError` for their own codes. Handlers below map FastAPI's and
+Starlette's own errors into the same envelope, and never put a submitted value (a password, a
+token) into `details`.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import JSONResponse, Response
+
+from failsafe.errors import error_body
+
+HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
+              413: "payload_too_large", 415: "unsupported_media_type", 429: "rate_limited"}  # fmt: skip
+
+
+class AppError(Exception):
+    status_code: ClassVar[int] = 500
+    code: ClassVar[str] = "internal_error"
+    message: ClassVar[str] = "The server failed to handle this request."
+
+    def __init__(self, message: str | None = None, *, details: Any = None, headers: dict[str, str] | None = None):
+        self.detail_message = message or self.message
+        self.details = details
+        self.headers = headers or {}
+        super().__init__(self.detail_message)
+
+
+class NotFoundError(AppError):
+    status_code = 404
+    code = "not_found"
+    message = "Not found."
+
+
+class ForbiddenError(AppError):
+    status_code = 403
+    code = "forbidden"
+    message = "You are not allowed to do this."
+
+
+class ServiceUnavailableError(AppError):
+    status_code = 503
+    code = "service_unavailable"
+    message = "A service this request needs is unavailable; try again shortly."
+
+
+def error_response(status: int, code: str, message: str, details: Any = None,
+                   headers: dict[str, str] | None = None) -> JSONResponse:  # fmt: skip
+    return JSONResponse(error_body(code, message, details), status_code=status, headers=headers)
+
+
+async def _app_error(_: Request, exc: Exception) -> Response:
+    assert isinstance(exc, AppError)
+    return error_response(exc.status_code, exc.code, exc.detail_message, exc.details, exc.headers)
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, StarletteHTTPException)
+    code = HTTP_CODES.get(exc.status_code, "http_error")
+    message = exc.detail if isinstance(exc.detail, str) else "The request failed."
+    if exc.status_code == 404:
+        message = "No route matches this path."
+    elif exc.status_code == 405:
+        message = f"{request.method} is not allowed on this path."
+    headers = dict(exc.headers or {})
+    return error_response(exc.status_code, code, message, headers=headers or None)
+
+
+async def _validation_error(_: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    errors = exc.errors()
+    if any(error.get("type") == "json_invalid" for error in errors):
+        return error_response(400, "invalid_json", "The request body is not valid JSON.")
+    # Field paths and messages only: never `input`, which may be a password or a token.
+    details = [{"field": ".".join(str(p) for p in error.get("loc", ())), "message": error.get("msg", ""),
+                "type": error.get("type", "")} for error in errors]  # fmt: skip
+    return error_response(422, "validation_error", "The request does not fit the schema.", details)
+
+
+async def _unhandled(_: Request, exc: Exception) -> Response:
+    # Starlette re-raises after this; the request middleware logs the traceback with the id.
+    return error_response(500, "internal_error", AppError.message)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(AppError, _app_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(Exception, _unhandled)

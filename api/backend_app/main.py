@@ -1,0 +1,42 @@
+"""The app factory."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from backend_app.core.config import Settings, get_settings
+from backend_app.core.errors import install_error_handlers
+from backend_app.routes import health
+from backend_app.services.registry import ServiceRegistry
+from failsafe import logs
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    logs.configure(settings.log_level)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # Start-up work that prepares services goes here; it runs once per container (the
+        # gate drives it) and must never raise: a failure is a degraded service, not a dead
+        # instance.
+        yield
+
+    docs = bool(settings.docs_enabled)
+    app = FastAPI(
+        title="Serverless FastAPI template",
+        version="0.1.0",
+        docs_url="/api/docs" if docs else None,
+        redoc_url=None,
+        openapi_url="/api/openapi.json" if docs else None,
+        lifespan=lifespan,
+        debug=False,  # Starlette's debug pages would show tracebacks to anyone
+    )
+    app.state.settings = settings
+    app.state.services = ServiceRegistry()
+    install_error_handlers(app)
+    app.include_router(health.router)
+    return app

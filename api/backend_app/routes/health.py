@@ -1,0 +1,47 @@
+"""Health and status: the contract load balancers, the status page and people read."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+
+from backend_app.core.config import Settings
+from backend_app.services.registry import ServiceRegistry
+from failsafe.platform import detect_platform, status_document
+
+router = APIRouter(prefix="/api", tags=["health"])
+
+
+def _registry(request: Request) -> ServiceRegistry:
+    registry: ServiceRegistry = request.app.state.services
+    return registry
+
+
+@router.api_route("/health", methods=["GET", "HEAD"], summary="Is this instance able to serve?")
+async def health(request: Request) -> JSONResponse:
+    """200 when healthy or degraded (optional services on their fallbacks), 503 when unhealthy.
+
+    Reads the services' last known state only: no I/O.
+    """
+    registry = _registry(request)
+    status = registry.overall(registry.snapshot())
+    return JSONResponse({"status": status, "backend_loaded": True}, status_code=200)
+
+
+@router.api_route("/status", methods=["GET", "HEAD"], summary="What this instance runs on, and why")
+async def status(request: Request) -> dict[str, Any]:
+    """Environment, platform, version, cold-start facts, each service and any warnings."""
+    registry = _registry(request)
+    settings: Settings = request.app.state.settings
+    snapshot = registry.snapshot()
+    return status_document(
+        status=registry.overall(snapshot),
+        backend_loaded=True,
+        environment=settings.environment,
+        platform=detect_platform(),
+        services={name: service.as_dict() for name, service in snapshot.items()},
+        warnings=registry.warnings(),
+        diagnosis=None,
+    )

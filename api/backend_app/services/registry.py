@@ -1,0 +1,48 @@
+"""What each optional service runs on now, for /api/status and /api/health.
+
+Services report their last known state through a provider function; reading it does no I/O,
+so health stays as fast as a hello-world route.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+
+
+@dataclass(frozen=True)
+class ServiceStatus:
+    backend: str  # what it runs on now ("redis", "memory", "postgresql", "sqlite", "none")
+    configured: str  # what the settings asked for
+    healthy: bool
+    shared: bool  # state shared across instances
+    latency_ms: float | None = None
+    detail: str | None = None
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+StatusProvider = Callable[[], ServiceStatus]
+WarningProvider = Callable[[], list[str]]
+
+
+class ServiceRegistry:
+    def __init__(self) -> None:
+        self._services: dict[str, StatusProvider] = {}
+        self._warnings: list[WarningProvider] = []
+
+    def register(self, name: str, provider: StatusProvider) -> None:
+        self._services[name] = provider
+
+    def add_warnings(self, provider: WarningProvider) -> None:
+        self._warnings.append(provider)
+
+    def snapshot(self) -> dict[str, ServiceStatus]:
+        return {name: provider() for name, provider in self._services.items()}
+
+    def warnings(self) -> list[str]:
+        return [warning for provider in self._warnings for warning in provider()]
+
+    def overall(self, snapshot: dict[str, ServiceStatus]) -> str:
+        return "healthy" if all(service.healthy for service in snapshot.values()) else "degraded"

@@ -1,0 +1,36 @@
+"""The one error envelope: `{"error": {"code", "message", "request_id", "details"?}}`.
+
+Both apps, the middleware and the Lambda entry render errors through `error_body`, so a client
+parses one shape whatever failed. The request id comes from the context of the current request.
+"""
+
+from __future__ import annotations
+
+import contextvars
+from typing import Any
+
+from failsafe.asgi import Send, send_json
+
+request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
+
+
+def error_body(code: str, message: str, details: Any = None, **extra: Any) -> dict[str, Any]:
+    error: dict[str, Any] = {"code": code, "message": message, "request_id": request_id_var.get()}
+    if details is not None:
+        error["details"] = details
+    error.update(extra)
+    return {"error": error}
+
+
+async def send_error(
+    send: Send,
+    status: int,
+    code: str,
+    message: str,
+    *,
+    details: Any = None,
+    headers: list[tuple[bytes, bytes]] | None = None,
+    head: bool = False,
+    **extra: Any,
+) -> None:
+    await send_json(send, status, error_body(code, message, details, **extra), extra_headers=headers or (), head=head)

@@ -1,0 +1,99 @@
+"""The app that answers when the backend could not be loaded.
+
+It serves the health/status contract with the diagnosis and answers every other path with
+503 `backend_unavailable`, so a browser, a load balancer and a person all learn what is wrong
+instead of seeing a bare 500 or a connection reset.
+"""
+
+from __future__ import annotations
+
+import hmac
+import os
+from collections.abc import Mapping
+
+from failsafe import envparse
+from failsafe.asgi import Receive, Scope, Send, header, route_path, send_json
+from failsafe.diagnosis import Diagnosis
+from failsafe.errors import send_error
+from failsafe.platform import default_environment, detect_platform, status_document
+
+HEALTH = "/api/health"
+STATUS = "/api/status"
+
+
+class FallbackApp:
+    def __init__(self, diagnosis: Diagnosis, environ: Mapping[str, str] | None = None) -> None:
+        env = os.environ if environ is None else environ
+        self.diagnosis = diagnosis
+        self.platform = detect_platform(env)
+        try:
+            self.environment = default_environment(env)
+        except envparse.EnvError:
+            self.environment = "development" if self.platform == "local" else "production"
+        try:
+            self.debug = envparse.get_bool("DEBUG", False, env)
+        except envparse.EnvError:
+            self.debug = False
+        self.token = envparse.get_str("DIAGNOSTICS_TOKEN", env)
+
+    def traceback_allowed(self, scope: Scope) -> bool:
+        if self.debug:
+            return True
+        sent = header(scope, b"x-diagnostics-token")
+        # Constant-time comparison: the token guards tracebacks, so do not leak it by timing.
+        return bool(self.token and sent and hmac.compare_digest(sent.encode(), self.token.encode()))
+
+    def status_body(self, scope: Scope) -> dict[str, object]:
+        return status_document(
+            status="unhealthy",
+            backend_loaded=False,
+            environment=self.environment,
+            platform=self.platform,
+            services={},
+            warnings=["the backend failed to load: see diagnosis"],
+            diagnosis=self.diagnosis.public(with_traceback=self.traceback_allowed(scope)),
+        )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            await _answer_lifespan(receive, send)
+            return
+        if scope["type"] != "http":
+            return
+        path = route_path(scope).rstrip("/") or "/"
+        method = scope.get("method", "GET")
+        head = method == "HEAD"
+        if path in (HEALTH, STATUS):
+            if method not in ("GET", "HEAD"):
+                await send_error(
+                    send, 405, "method_not_allowed", "Use GET or HEAD.", headers=[(b"allow", b"GET, HEAD")]
+                )
+                return
+            if path == HEALTH:
+                body = {
+                    "status": "unhealthy",
+                    "backend_loaded": False,
+                    "diagnosis": self.diagnosis.public(with_traceback=self.traceback_allowed(scope)),
+                }
+                await send_json(send, 503, body, head=head)
+            else:
+                await send_json(send, 200, self.status_body(scope), head=head)
+            return
+        await send_error(
+            send,
+            503,
+            "backend_unavailable",
+            "The backend failed to load; GET /api/status says why.",
+            head=head,
+            status_url=(scope.get("root_path") or "") + STATUS,
+        )
+
+
+async def _answer_lifespan(receive: Receive, send: Send) -> None:
+    while True:
+        message = await receive()
+        if message["type"] == "lifespan.startup":
+            await send({"type": "lifespan.startup.complete"})
+        elif message["type"] == "lifespan.shutdown":
+            await send({"type": "lifespan.shutdown.complete"})
+            return

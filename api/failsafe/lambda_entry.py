@@ -1,0 +1,93 @@
+"""The AWS Lambda entry: `handler(event, context)` for API Gateway, Function URLs and ALB.
+
+HTTP events go through Mangum (`lifespan="off"`; the gate runs start-up once per container)
+when the backend loaded, or through the stdlib adapter when it did not. Scheduled pings and
+`{"warmer": true}` are acknowledged (and load a lazy backend); anything else gets a 400 in an
+API Gateway shape. The handler never raises: a raise would become an opaque 502.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Mapping
+from typing import Any
+
+from failsafe import lambda_adapter, lambda_events
+from failsafe.errors import error_body
+from failsafe.loader import BackendGate
+from failsafe.logs import get_logger
+
+# Mangum base64-encodes every type not listed, and the list replaces its defaults.
+TEXT_MIME_TYPES = [
+    "text/",
+    "application/json",
+    "application/problem+json",
+    "application/javascript",
+    "application/xml",
+    "application/vnd.api+json",
+    "application/vnd.oai.openapi",
+]
+UNSUPPORTED = "This function serves HTTP events from API Gateway, Function URLs and ALB, and warm-up pings."
+log = get_logger("lambda")
+
+
+class LambdaEntry:
+    def __init__(self, gate: BackendGate) -> None:
+        self.gate = gate
+        self._mangum: Any = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    def _event_loop(self) -> asyncio.AbstractEventLoop:
+        # One loop per container, reused by every invocation (Mangum takes the current loop).
+        # Setting it first avoids Mangum's get_event_loop() deprecation path on 3.12+.
+        if self._loop is None or self._loop.is_closed():
+            self._loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(self._loop)
+        return self._loop
+
+    def __call__(self, event: Any, context: Any) -> dict[str, Any]:
+        kind: lambda_events.EventKind = "unsupported"
+        try:
+            kind = lambda_events.classify(event)
+            if kind == "warmup":
+                loaded = self.gate.ensure_loaded()
+                return {"warmed": True, "backend_loaded": loaded.backend is not None}
+            if kind == "unsupported":
+                return self._error(kind, event, context, 400, "unsupported_event", UNSUPPORTED)
+            lambda_events.validate(event, kind)
+            loaded = self.gate.ensure_loaded()
+            loop = self._event_loop()
+            if loaded.mangum is not None:
+                if self._mangum is None:
+                    self._mangum = loaded.mangum(self.gate, lifespan="off", text_mime_types=TEXT_MIME_TYPES)
+                return dict(self._mangum(event, context))
+            if kind == "edge":
+                message = "The backend failed to load; GET /api/status says why."
+                return self._error(kind, event, context, 503, "backend_unavailable", message)
+            return lambda_adapter.serve(self.gate, loop, event, context, kind)
+        except lambda_events.EventError as exc:
+            return self._error(kind, event, context, 400, exc.code, str(exc))
+        except Exception:
+            log.exception("the Lambda entry failed", extra={"request_id": _request_id(context)})
+            return self._error(kind, event, context, 500, "internal_error", "The server failed to handle this request.")
+
+    def _error(self, kind: lambda_events.EventKind, event: Any, context: Any, status: int, code: str,
+               message: str) -> dict[str, Any]:  # fmt: skip
+        request_id = _request_id(context)
+        body = error_body(code, message)
+        body["error"]["request_id"] = request_id
+        shape = kind if kind in ("rest", "http", "alb") else "rest"
+        log.warning("rejected event: %s", code, extra={"request_id": request_id, "status": status, "event": kind})
+        return lambda_events.json_response(shape, event, status, body, [("x-request-id", request_id)])
+
+
+def _request_id(context: Any) -> str:
+    value = getattr(context, "aws_request_id", None)
+    if isinstance(value, str) and value:
+        return value
+    return f"local-{time.time_ns():x}"
+
+
+def is_http_event(event: object) -> bool:
+    return isinstance(event, Mapping) and lambda_events.classify(event) in lambda_events.HTTP_KINDS

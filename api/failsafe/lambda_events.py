@@ -1,0 +1,161 @@
+"""Lambda event shapes: which source sent an event, whether it is well formed, how to answer it.
+
+Mangum serves REST (v1), HTTP API (v2), Function URL and ALB events but crashes on anything
+else (a scheduled ping, VPC Lattice, WebSocket) and on malformed fields (a 502 for bad base64).
+Everything is checked here first, so the handler answers each case with a clear 4xx in the shape
+the source expects instead of raising.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Mapping
+from http import HTTPStatus
+from typing import Any, Literal
+
+EventKind = Literal["rest", "http", "alb", "edge", "warmup", "unsupported"]
+HTTP_KINDS = ("rest", "http", "alb", "edge")
+
+
+class EventError(ValueError):
+    """The event cannot be served; `code` is the error code of the 400 answer."""
+
+    def __init__(self, code: str, message: str) -> None:
+        self.code = code
+        super().__init__(message)
+
+
+def classify(event: object) -> EventKind:
+    if not isinstance(event, Mapping):
+        return "unsupported"
+    if event.get("warmer") is True or (
+        event.get("source") == "aws.events" and event.get("detail-type") == "Scheduled Event"
+    ):
+        return "warmup"
+    context = event.get("requestContext")
+    if isinstance(context, Mapping):
+        if any(key in context for key in ("connectionId", "eventType", "messageId")):
+            return "unsupported"  # API Gateway WebSocket
+        if "elb" in context:
+            return "alb"
+        if event.get("version") == "2.0" and "http" in context:
+            return "http"
+        if "httpMethod" in event:
+            return "rest"
+    records = event.get("Records")
+    if isinstance(records, list) and records and isinstance(records[0], Mapping) and "cf" in records[0]:
+        return "edge"
+    return "unsupported"
+
+
+def _check(condition: bool, what: str) -> None:
+    if not condition:
+        raise EventError("unsupported_event", f"malformed HTTP event: {what}")
+
+
+def _str_map(value: object, name: str, *, multi: bool = False) -> None:
+    if value is None:
+        return
+    _check(isinstance(value, Mapping), f"{name} must be an object")
+    assert isinstance(value, Mapping)
+    for key, item in value.items():
+        _check(isinstance(key, str), f"{name} keys must be strings")
+        if multi:
+            _check(
+                isinstance(item, list) and all(isinstance(v, str) for v in item),
+                f"{name} values must be lists of strings",
+            )
+        else:
+            _check(isinstance(item, str), f"{name} values must be strings")
+
+
+def _path(value: object, name: str) -> None:
+    _check(isinstance(value, str) and value.startswith("/"), f"{name} must be a path starting with '/'")
+
+
+def validate(event: Mapping[str, Any], kind: EventKind) -> None:
+    """Raise `EventError` unless Mangum (or the stdlib adapter) can serve the event."""
+    if kind == "edge":
+        return
+    context = event.get("requestContext")
+    _check(isinstance(context, Mapping), "requestContext must be an object")
+    assert isinstance(context, Mapping)
+    if kind == "http":
+        http = context.get("http")
+        _check(isinstance(http, Mapping), "requestContext.http must be an object")
+        assert isinstance(http, Mapping)
+        _check(isinstance(http.get("method"), str) and bool(http.get("method")), "requestContext.http.method")
+        _path(http.get("path"), "requestContext.http.path")
+        _check(isinstance(http.get("sourceIp", ""), str), "requestContext.http.sourceIp must be a string")
+        _check(isinstance(event.get("rawQueryString", ""), str), "rawQueryString must be a string")
+        cookies = event.get("cookies")
+        _check(cookies is None or (isinstance(cookies, list) and all(isinstance(c, str) for c in cookies)),
+               "cookies must be a list of strings")  # fmt: skip
+        _str_map(event.get("headers"), "headers")
+        _str_map(event.get("queryStringParameters"), "queryStringParameters")
+    else:
+        _check(isinstance(event.get("httpMethod"), str) and bool(event.get("httpMethod")), "httpMethod")
+        _path(event.get("path"), "path")
+        _str_map(event.get("headers"), "headers")
+        _str_map(event.get("multiValueHeaders"), "multiValueHeaders", multi=True)
+        _str_map(event.get("queryStringParameters"), "queryStringParameters")
+        _str_map(event.get("multiValueQueryStringParameters"), "multiValueQueryStringParameters", multi=True)
+        identity = context.get("identity")
+        _check(identity is None or isinstance(identity, Mapping), "requestContext.identity must be an object")
+        if isinstance(identity, Mapping):
+            _check(isinstance(identity.get("sourceIp", ""), str | None), "requestContext.identity.sourceIp")
+    body = event.get("body")
+    _check(body is None or isinstance(body, str), "body must be a string")
+    encoded = event.get("isBase64Encoded", False)
+    _check(encoded is None or isinstance(encoded, bool), "isBase64Encoded must be a boolean")
+    if encoded and body:
+        try:
+            base64.b64decode(body, validate=True)
+        except (binascii.Error, ValueError):
+            raise EventError("invalid_body", "the body is marked base64 but is not valid base64") from None
+
+
+def response(
+    kind: EventKind,
+    event: object,
+    status: int,
+    body: bytes,
+    headers: list[tuple[str, str]],
+    *,
+    base64_body: bool = False,
+) -> dict[str, Any]:
+    """An answer in the shape the event's source expects (API Gateway REST when unknown)."""
+    text = base64.b64encode(body).decode() if base64_body else body.decode("utf-8")
+    single: dict[str, str] = {}
+    multi: dict[str, list[str]] = {}
+    cookies: list[str] = []
+    for name, value in headers:
+        if kind == "http" and name.lower() == "set-cookie":
+            cookies.append(value)
+            continue
+        multi.setdefault(name, []).append(value)
+        single[name] = ", ".join(multi[name]) if name.lower() != "set-cookie" else value
+    out: dict[str, Any] = {"statusCode": status, "body": text, "isBase64Encoded": base64_body}
+    if kind == "http":
+        out["headers"] = single
+        if cookies:
+            out["cookies"] = cookies
+    elif kind == "alb":
+        phrase = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else ""
+        out["statusDescription"] = f"{status} {phrase}".strip()
+        if isinstance(event, Mapping) and "multiValueHeaders" in event:
+            out["multiValueHeaders"] = multi
+        else:
+            out["headers"] = single
+    else:
+        out["headers"] = single
+        out["multiValueHeaders"] = multi
+    return out
+
+
+def json_response(kind: EventKind, event: object, status: int, payload: object,
+                  headers: list[tuple[str, str]]) -> dict[str, Any]:  # fmt: skip
+    body = json.dumps(payload, separators=(",", ":")).encode()
+    return response(kind, event, status, body, [("content-type", "application/json"), *headers])

@@ -1,0 +1,73 @@
+"""Structured logs: one JSON object per line, written to stderr.
+
+Log-based alarms (the SAM template's metric filter) read `level`; every line carries the request
+id of the request it belongs to. Nothing here ever logs a header value, a cookie or a body: callers
+pass only the fields named in `REQUEST_FIELDS`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import traceback
+from datetime import UTC, datetime
+from typing import Any
+
+from failsafe.errors import request_id_var
+
+LOGGER_NAME = "app"
+REQUEST_FIELDS = ("method", "path", "status", "duration_ms", "cold_start", "platform", "event")
+_configured = False
+
+
+class JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, Any] = {
+            "timestamp": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+            "request_id": getattr(record, "request_id", None) or request_id_var.get(),
+        }
+        for name in REQUEST_FIELDS:
+            value = getattr(record, name, None)
+            if value is not None:
+                entry[name] = value
+        if record.exc_info:
+            entry["traceback"] = "".join(traceback.format_exception(*record.exc_info)).rstrip()
+        return json.dumps(entry, ensure_ascii=False, default=str)
+
+
+class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever `sys.stderr` is at emit time (test capture replaces it)."""
+
+    @property
+    def stream(self) -> Any:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: Any) -> None:
+        pass
+
+
+def configure(level: str = "INFO") -> logging.Logger:
+    """Install the JSON handler on the `app` logger once; later calls only change the level."""
+    global _configured
+    logger = logging.getLogger(LOGGER_NAME)
+    if not _configured:
+        handler = _StderrHandler()
+        handler.setFormatter(JsonFormatter())
+        logger.addHandler(handler)
+        # The Lambda runtime puts its own handler on the root logger; not propagating keeps
+        # each line single and JSON.
+        logger.propagate = False
+        # Mangum logs every request as plain text; our middleware already logs one JSON line.
+        logging.getLogger("mangum").setLevel(logging.WARNING)
+        _configured = True
+    logger.setLevel(level.upper() if level.upper() in logging.getLevelNamesMapping() else "INFO")
+    return logger
+
+
+def get_logger(child: str | None = None) -> logging.Logger:
+    return logging.getLogger(LOGGER_NAME if child is None else f"{LOGGER_NAME}.{child}")

@@ -1,0 +1,1 @@
+"""Pure ASGI middleware shared by the backend and the fallback app (standard library only)."""

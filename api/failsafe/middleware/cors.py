@@ -1,0 +1,81 @@
+"""CORS for exact origins (`CORS_ORIGINS`) and a pattern (`CORS_ORIGIN_REGEX`).
+
+Credentials are allowed only for origins listed exactly: a regex such as
+`https://myapp-.*\\.vercel\\.app` matches preview deployments anyone can create, so it must not
+also let them read a user's authenticated responses. A disallowed origin gets no
+`Access-Control-Allow-Origin`; every response varies on `Origin` so caches keep them apart.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from failsafe.asgi import ASGIApp, Message, Receive, Scope, Send, header
+from failsafe.errors import send_error
+
+ALLOW_METHODS = "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS"
+ALLOW_HEADERS = "authorization, content-type, x-request-id, x-diagnostics-token"
+EXPOSE_HEADERS = "x-request-id, retry-after, x-ratelimit-limit, x-ratelimit-remaining, x-ratelimit-reset"
+
+
+class CORSMiddleware:
+    def __init__(
+        self,
+        app: ASGIApp,
+        origins: Iterable[str] = (),
+        origin_regex: str | None = None,
+        max_age_s: int = 600,
+    ) -> None:
+        self.app = app
+        listed = [o.rstrip("/") for o in origins]
+        self.any_origin = "*" in listed
+        self.origins = frozenset(o for o in listed if o != "*")
+        self.pattern = re.compile(origin_regex) if origin_regex else None
+        self.max_age = str(max_age_s).encode()
+        self.enabled = bool(self.origins or self.pattern or self.any_origin)
+
+    def allowed(self, origin: str) -> tuple[bool, bool]:
+        """(allowed, with credentials)."""
+        if origin in self.origins:
+            return True, True
+        if self.pattern is not None and self.pattern.fullmatch(origin):
+            return True, False
+        return self.any_origin, False
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not self.enabled:
+            await self.app(scope, receive, send)
+            return
+        origin = header(scope, b"origin")
+        allowed, credentials = self.allowed(origin) if origin else (False, False)
+        cors: list[tuple[bytes, bytes]] = [(b"vary", b"Origin")]
+        if allowed and origin:
+            cors.append((b"access-control-allow-origin", origin.encode("latin-1")))
+            if credentials:
+                cors.append((b"access-control-allow-credentials", b"true"))
+
+        if scope.get("method") == "OPTIONS" and origin and header(scope, b"access-control-request-method"):
+            if not allowed:
+                await send_error(send, 400, "cors_origin_not_allowed", "This origin is not allowed.", headers=cors)
+                return
+            cors += [
+                (b"access-control-allow-methods", ALLOW_METHODS.encode()),
+                (b"access-control-allow-headers", ALLOW_HEADERS.encode()),
+                (b"access-control-max-age", self.max_age),
+            ]
+            await send({"type": "http.response.start", "status": 204, "headers": cors})
+            await send({"type": "http.response.body", "body": b""})
+            return
+
+        if allowed:
+            cors.append((b"access-control-expose-headers", EXPOSE_HEADERS.encode()))
+
+        async def send_with_cors(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                drop = {name for name, _ in cors} | {b"vary"}
+                existing = [(k, v) for k, v in message.get("headers", []) if k.lower() not in drop]
+                message["headers"] = existing + cors
+            await send(message)
+
+        await self.app(scope, receive, send_with_cors)

@@ -1,0 +1,108 @@
+"""Where the code runs, and what the process has done since it started (cold-start facts)."""
+
+from __future__ import annotations
+
+import os
+import platform as _stdlib_platform
+import threading
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Literal
+
+from failsafe import envparse
+
+Platform = Literal["vercel", "lambda", "local"]
+Environment = Literal["production", "development"]
+
+
+def detect_platform(environ: Mapping[str, str] | None = None) -> Platform:
+    env = os.environ if environ is None else environ
+    if envparse.get_str("VERCEL", env):
+        return "vercel"
+    if envparse.get_str("AWS_LAMBDA_FUNCTION_NAME", env):
+        return "lambda"
+    return "local"
+
+
+def default_environment(environ: Mapping[str, str] | None = None) -> Environment:
+    """`ENVIRONMENT` when set; otherwise production exactly when the platform says it is deployed."""
+    env = os.environ if environ is None else environ
+    raw = envparse.get_str("ENVIRONMENT", env)
+    if raw is None:
+        return "development" if detect_platform(env) == "local" else "production"
+    value = raw.lower()
+    if value == "production":
+        return "production"
+    if value == "development":
+        return "development"
+    raise envparse.EnvError("ENVIRONMENT", "production or development")
+
+
+def detect_version(environ: Mapping[str, str] | None = None) -> str | None:
+    env = os.environ if environ is None else environ
+    for name in ("VERCEL_GIT_COMMIT_SHA", "AWS_LAMBDA_FUNCTION_VERSION", "GIT_SHA"):
+        value = envparse.get_str(name, env)
+        if value:
+            return value
+    return None
+
+
+def python_version() -> str:
+    return _stdlib_platform.python_version()
+
+
+@dataclass
+class RuntimeInfo:
+    """Per-process facts reported by /api/status; one instance, `RUNTIME`, per container."""
+
+    started_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="milliseconds"))
+    load_ms: float | None = None
+    invocations: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def count_invocation(self) -> int:
+        with self._lock:
+            self.invocations += 1
+            return self.invocations
+
+    @property
+    def cold(self) -> bool:
+        """True while the first request of this container is being served."""
+        return self.invocations <= 1
+
+    def cold_start(self) -> dict[str, object]:
+        return {"started_at": self.started_at, "load_ms": self.load_ms, "invocations": self.invocations}
+
+
+RUNTIME = RuntimeInfo()
+
+
+def monotonic_ms() -> float:
+    return time.perf_counter() * 1000.0
+
+
+def status_document(
+    *,
+    status: str,
+    backend_loaded: bool,
+    environment: str,
+    platform: Platform,
+    services: dict[str, object],
+    warnings: list[str],
+    diagnosis: dict[str, object] | None,
+) -> dict[str, object]:
+    """The /api/status body, the same for the backend and the fallback."""
+    return {
+        "status": status,
+        "backend_loaded": backend_loaded,
+        "environment": environment,
+        "platform": platform,
+        "python": python_version(),
+        "version": detect_version(),
+        "cold_start": RUNTIME.cold_start(),
+        "services": services,
+        "warnings": warnings,
+        "diagnosis": diagnosis,
+    }

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Sets up .venv and serves the backend on http://127.0.0.1:8000 with embedded defaults
+# (SQLite in ./data, in-memory cache and rate limits). Extra arguments go to uvicorn.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/bootstrap.sh
+export ENVIRONMENT="${ENVIRONMENT:-development}"
+echo "serving on http://127.0.0.1:${PORT:-8000}  (health: /api/health, status: /api/status, docs: /api/docs)" >&2
+exec .venv/bin/python -m uvicorn api.index:app --host 127.0.0.1 --port "${PORT:-8000}" "$@"

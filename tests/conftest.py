@@ -1,0 +1,13 @@
+"""Shared fixtures. `api/` is importable the way the platforms import it (see api/index.py)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+API = ROOT / "api"
+EVENTS = ROOT.parent / "shared" / "events"
+for entry in (str(ROOT), str(API)):
+    if entry not in sys.path:
+        sys.path.insert(0, entry)
