@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from backend_app.auth_setup import install_auth
 from backend_app.core.config import Settings, get_settings
 from backend_app.core.errors import install_error_handlers
 from backend_app.routes import health
@@ -24,6 +25,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # gate drives it) and must never raise: a failure is a degraded service, not a dead
         # instance.
         yield
+        await app.state.database.close()  # issue 5
 
     docs = bool(settings.docs_enabled)
     app = FastAPI(
@@ -39,4 +41,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.services = ServiceRegistry()
     install_error_handlers(app)
     app.include_router(health.router)
+    install_auth(app, settings)  # issue 5: users and auth
     return app
