@@ -16,11 +16,14 @@ from __future__ import annotations
 import asyncio
 import os
 import secrets
+import threading
+import warnings
 from typing import Any
 
 import anyio
 import anyio.to_thread
 
+SCHEMES = ("argon2", "bcrypt_sha256", "bcrypt")  # the first hashes; the others verify, then re-hash
 ARGON2_OPTIONS = {"argon2__type": "ID", "argon2__memory_cost": 19456, "argon2__time_cost": 2,
                   "argon2__parallelism": 1}  # fmt: skip
 
@@ -33,16 +36,25 @@ def machine_concurrency() -> int:
 
 
 def build_context() -> Any:
-    from passlib.context import CryptContext  # ~60 ms of imports: only when a password is checked
+    """The CryptContext with its backends loaded (imports ~60 ms, bcrypt's self-test): in a worker thread."""
+    with warnings.catch_warnings():
+        # passlib 1.7.4 imports the stdlib `crypt` (deprecated in 3.12, gone in 3.13, where passlib
+        # copes) and reads `argon2.__version__` (deprecated by argon2-cffi); neither matters here.
+        warnings.filterwarnings("ignore", "'crypt' is deprecated", DeprecationWarning)
+        warnings.filterwarnings("ignore", "Accessing argon2.__version__", DeprecationWarning)
+        from passlib.context import CryptContext
 
-    return CryptContext(schemes=["argon2", "bcrypt_sha256", "bcrypt"], deprecated=["bcrypt_sha256", "bcrypt"],
-                        **ARGON2_OPTIONS)  # fmt: skip
+        context = CryptContext(schemes=list(SCHEMES), deprecated=list(SCHEMES[1:]), **ARGON2_OPTIONS)
+        for scheme in SCHEMES:
+            context.handler(scheme).get_backend()
+    return context
 
 
 class PasswordHasher:
     def __init__(self, concurrency: int | None = None) -> None:
         self.concurrency = concurrency or machine_concurrency()
         self._context: Any = None
+        self._build_lock = threading.Lock()
         self._dummy: str | None = None
         self._limiter: anyio.CapacityLimiter | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -54,12 +66,14 @@ class PasswordHasher:
         return self._limiter
 
     def _ctx(self) -> Any:
-        if self._context is None:
-            self._context = build_context()
+        """Called in worker threads only: the first call imports passlib and loads its backends."""
+        with self._build_lock:
+            if self._context is None:
+                self._context = build_context()
         return self._context
 
     async def hash(self, password: str) -> str:
-        result: str = await anyio.to_thread.run_sync(self._ctx().hash, password, limiter=self._limit())
+        result: str = await anyio.to_thread.run_sync(lambda: self._ctx().hash(password), limiter=self._limit())
         return result
 
     async def verify_and_update(self, password: str, stored_hash: str) -> tuple[bool, str | None]:

@@ -6,7 +6,7 @@
     └── UniqueViolation       an INSERT/UPDATE hit a unique constraint (the caller decides)
 
 SQL is written once with `$1, $2` placeholders (asyncpg's style); the SQLite driver rewrites
-them to `?1, ?2`, which SQLite understands natively.
+them to `?` with the arguments in order.
 """
 
 from __future__ import annotations

@@ -29,21 +29,32 @@ def _param(value: Any) -> Any:
     return value.isoformat() if isinstance(value, datetime) else value
 
 
+def _qmark(sql: str, args: tuple[Any, ...]) -> tuple[str, list[Any]]:
+    """`$n` -> `?` with the arguments in order of appearance (sqlite3 binds `?NNN` only by name)."""
+    ordered: list[Any] = []
+
+    def swap(match: re.Match[str]) -> str:
+        ordered.append(_param(args[int(match.group(1)) - 1]))
+        return "?"
+
+    return _PLACEHOLDER.sub(swap, sql), ordered
+
+
 class _SqliteConnection:
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self._conn = conn
 
     async def fetch_one(self, sql: str, *args: Any) -> Row | None:
-        async with self._conn.execute(_PLACEHOLDER.sub(r"?\1", sql), [_param(a) for a in args]) as cursor:
+        async with self._conn.execute(*_qmark(sql, args)) as cursor:
             row = await cursor.fetchone()
         return dict(row) if row is not None else None
 
     async def fetch_all(self, sql: str, *args: Any) -> list[Row]:
-        async with self._conn.execute(_PLACEHOLDER.sub(r"?\1", sql), [_param(a) for a in args]) as cursor:
+        async with self._conn.execute(*_qmark(sql, args)) as cursor:
             return [dict(row) for row in await cursor.fetchall()]
 
     async def execute(self, sql: str, *args: Any) -> int:
-        async with self._conn.execute(_PLACEHOLDER.sub(r"?\1", sql), [_param(a) for a in args]) as cursor:
+        async with self._conn.execute(*_qmark(sql, args)) as cursor:
             return cursor.rowcount
 
 
