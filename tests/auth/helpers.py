@@ -10,7 +10,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def run_create_admin(email: str, password: str, env: dict[str, str], *, via: str = "stdin") -> subprocess.CompletedProcess[str]:
+def run_create_admin(
+    email: str, password: str, env: dict[str, str], *, via: str = "stdin"
+) -> subprocess.CompletedProcess[str]:
     full_env = {**os.environ, **env}
     stdin = password + "\n"
     if via == "env":

@@ -78,7 +78,9 @@ def test_whole_flow(kind: Kind, database_url: str, load_entry: Any) -> None:
     assert page.status == 200, page.text
     assert page.json()["total"] == 2 and len(page.json()["items"]) == 1
     ann_id = created.json()["id"]
-    promoted = call("PATCH", f"/api/admin/users/{ann_id}", body={"role": "admin"}, headers=bearer(admin["access_token"]))
+    promoted = call(
+        "PATCH", f"/api/admin/users/{ann_id}", body={"role": "admin"}, headers=bearer(admin["access_token"])
+    )
     assert promoted.status == 200 and promoted.json()["role"] == "admin"
     assert call("GET", "/api/admin/users", headers=bearer(other["access_token"])).status == 200  # role is live
     missing = call("PATCH", "/api/admin/users/00000000-0000-0000-0000-000000000000", body={"active": False},
@@ -103,7 +105,9 @@ def test_whole_flow(kind: Kind, database_url: str, load_entry: Any) -> None:
     assert call("GET", "/api/users/me", headers=bearer(ann["access_token"])).status == 401
     assert call("POST", "/api/auth/refresh", body={"refresh_token": ann["refresh_token"]}).status == 401
     assert call("POST", "/api/auth/login", body={"email": "ann@example.com", "password": PASSWORD}).status == 401
-    assert call("POST", "/api/auth/login", body={"email": "ann@example.com", "password": "new password 2"}).status == 200
+    assert (
+        call("POST", "/api/auth/login", body={"email": "ann@example.com", "password": "new password 2"}).status == 200
+    )
 
     # the database shows in /api/status, healthy, on what it runs
     status = call("GET", "/api/status").json()

@@ -69,25 +69,36 @@ class SqliteDatabase:
         self._lock = asyncio.Lock()
 
     async def _connection(self) -> aiosqlite.Connection:
-        loop = asyncio.get_running_loop()
-        if self._conn is None or self._loop is not loop:
+        """The connection of this event loop; the caller holds `self._lock`."""
+        if self._conn is None:
             if self._path != ":memory:":
                 Path(self._path).parent.mkdir(parents=True, exist_ok=True)
             conn = await aiosqlite.connect(self._path, timeout=self._timeout, isolation_level=None)
-            conn.row_factory = sqlite3.Row
-            await conn.execute("PRAGMA journal_mode=WAL")
-            await conn.execute("PRAGMA foreign_keys=ON")
-            await conn.executescript(SQLITE_SCHEMA)
-            self._conn, self._loop, self._lock = conn, loop, asyncio.Lock()
+            try:
+                conn.row_factory = sqlite3.Row
+                await conn.execute("PRAGMA journal_mode=WAL")
+                await conn.execute("PRAGMA foreign_keys=ON")
+                await conn.executescript(SQLITE_SCHEMA)
+            except BaseException:
+                await conn.close()
+                raise
+            self._conn = conn
         return self._conn
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Connection]:
+        loop = asyncio.get_running_loop()
+        if self._loop is not loop:  # a connection and a lock belong to one event loop
+            self._loop, self._lock, self._conn = loop, asyncio.Lock(), None
         try:
             async with asyncio.timeout(self._timeout):
-                conn = await self._connection()
                 await self._lock.acquire()
-        except (OSError, sqlite3.Error, TimeoutError) as exc:
+        except TimeoutError as exc:
+            raise DatabaseUnavailable("SQLite is busy (timed out waiting for the connection)") from exc
+        try:
+            conn = await self._connection()
+        except (OSError, sqlite3.Error) as exc:
+            self._lock.release()
             raise DatabaseUnavailable(f"cannot open the SQLite database ({type(exc).__name__})") from exc
         try:
             # IMMEDIATE takes the write lock up front: two processes never deadlock on upgrade.
