@@ -18,14 +18,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "api"))
 
-from backend_app.core.auth_errors import EmailTakenError  # noqa: E402
-from backend_app.core.config import SettingsError, load_settings  # noqa: E402
-from backend_app.core.errors import AppError  # noqa: E402
-from backend_app.core.passwords import PasswordHasher  # noqa: E402
-from backend_app.core.tokens import TokenCodec  # noqa: E402
-from backend_app.schemas.users import Credentials  # noqa: E402
-from backend_app.services.auth import AuthService  # noqa: E402
-from backend_app.services.database import DatabaseService  # noqa: E402
+from backend_app.core.auth_errors import EmailTakenError
+from backend_app.core.config import SettingsError, load_settings
+from backend_app.core.errors import AppError
+from backend_app.core.passwords import PasswordHasher
+from backend_app.core.tokens import TokenCodec
+from backend_app.schemas.users import Credentials
+from backend_app.services.auth import AuthService
+from backend_app.services.database import DatabaseService
 
 
 def read_password() -> str:

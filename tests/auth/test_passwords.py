@@ -9,6 +9,7 @@ from typing import Any
 
 import httpx
 import pytest
+
 from backend_app.core.passwords import PasswordHasher, build_context, machine_concurrency
 
 pytestmark = pytest.mark.anyio
