@@ -73,7 +73,13 @@ class SqliteDatabase:
         if self._conn is None:
             if self._path != ":memory:":
                 Path(self._path).parent.mkdir(parents=True, exist_ok=True)
-            conn = await aiosqlite.connect(self._path, timeout=self._timeout, isolation_level=None)
+            pending = aiosqlite.connect(self._path, timeout=self._timeout, isolation_level=None)
+            # aiosqlite's worker thread is not a daemon: a connection nobody closed (a Lambda
+            # handler, a script) would hang interpreter exit. SQLite's journal makes a kill safe.
+            worker = getattr(pending, "_thread", None)
+            if worker is not None:
+                worker.daemon = True
+            conn = await pending
             try:
                 conn.row_factory = sqlite3.Row
                 await conn.execute("PRAGMA journal_mode=WAL")
