@@ -97,9 +97,16 @@ def make_event(args: argparse.Namespace) -> Any:
         if not sep:
             raise SystemExit(f"--header wants 'Name: value', got {item!r}")
         headers.append((name.strip(), value.strip()))
-    return events.build_event(args.format, args.method, args.path, headers=headers, body=body,
-                              base64_body=True if args.base64 else None, stage=args.stage,
-                              source_ip=args.source_ip)  # fmt: skip
+    return events.build_event(
+        args.format,
+        args.method,
+        args.path,
+        headers=headers,
+        body=body,
+        base64_body=True if args.base64 else None,
+        stage=args.stage,
+        source_ip=args.source_ip,
+    )
 
 
 def render(response: Any) -> str:

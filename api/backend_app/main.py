@@ -15,6 +15,7 @@ from failsafe import logs
 
 log = logs.get_logger("backend")
 
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     logs.configure(settings.log_level)

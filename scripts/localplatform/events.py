@@ -50,9 +50,17 @@ def _multi(pairs: Sequence[tuple[str, str]], lower: bool = False) -> dict[str, l
     return out
 
 
-def build_event(fmt: Format, method: str = "GET", path: str = "/", *, headers: Sequence[tuple[str, str]] = (),
-                body: bytes | str | None = None, base64_body: bool | None = None, stage: str | None = None,
-                source_ip: str = "203.0.113.7") -> dict[str, Any]:  # fmt: skip
+def build_event(
+    fmt: Format,
+    method: str = "GET",
+    path: str = "/",
+    *,
+    headers: Sequence[tuple[str, str]] = (),
+    body: bytes | str | None = None,
+    base64_body: bool | None = None,
+    stage: str | None = None,
+    source_ip: str = "203.0.113.7",
+) -> dict[str, Any]:
     """An event for `method path?query` with the given headers and body (`stage`: REST/HTTP API)."""
     route, query = _split(path)
     header_pairs = list(headers)
@@ -66,8 +74,17 @@ def build_event(fmt: Format, method: str = "GET", path: str = "/", *, headers: S
     return _rest(method, route, query, header_pairs, text, encoded, stage or "prod", source_ip)
 
 
-def _v2(fmt: Format, method: str, route: str, query: list[tuple[str, str]], headers: list[tuple[str, str]],
-        body: str | None, encoded: bool, stage: str | None, source_ip: str) -> dict[str, Any]:  # fmt: skip
+def _v2(
+    fmt: Format,
+    method: str,
+    route: str,
+    query: list[tuple[str, str]],
+    headers: list[tuple[str, str]],
+    body: str | None,
+    encoded: bool,
+    stage: str | None,
+    source_ip: str,
+) -> dict[str, Any]:
     stage = "$default" if fmt == "url" or not stage else stage
     raw_path = route if stage == "$default" else f"/{stage}{route}"
     multi = _multi([(k, v) for k, v in headers if k.lower() != "cookie"], lower=True)
@@ -84,8 +101,13 @@ def _v2(fmt: Format, method: str, route: str, query: list[tuple[str, str]], head
             "apiId": "abcdef1234",
             "domainName": multi["host"][0],
             "domainPrefix": multi["host"][0].split(".")[0],
-            "http": {"method": method.upper(), "path": raw_path, "protocol": "HTTP/1.1", "sourceIp": source_ip,
-                     "userAgent": ",".join(multi.get("user-agent", ["emulate"]))},  # fmt: skip
+            "http": {
+                "method": method.upper(),
+                "path": raw_path,
+                "protocol": "HTTP/1.1",
+                "sourceIp": source_ip,
+                "userAgent": ",".join(multi.get("user-agent", ["emulate"])),
+            },
             "requestId": str(uuid.uuid4()),
             "routeKey": "$default",
             "stage": stage,
@@ -103,8 +125,16 @@ def _v2(fmt: Format, method: str, route: str, query: list[tuple[str, str]], head
     return event
 
 
-def _rest(method: str, route: str, query: list[tuple[str, str]], headers: list[tuple[str, str]],
-          body: str | None, encoded: bool, stage: str, source_ip: str) -> dict[str, Any]:  # fmt: skip
+def _rest(
+    method: str,
+    route: str,
+    query: list[tuple[str, str]],
+    headers: list[tuple[str, str]],
+    body: str | None,
+    encoded: bool,
+    stage: str,
+    source_ip: str,
+) -> dict[str, Any]:
     multi_headers = _multi(headers)
     multi_query = _multi(query)
     return {
@@ -134,8 +164,14 @@ def _rest(method: str, route: str, query: list[tuple[str, str]], headers: list[t
     }
 
 
-def _alb(method: str, route: str, query: list[tuple[str, str]], headers: list[tuple[str, str]],
-         body: str | None, encoded: bool) -> dict[str, Any]:  # fmt: skip
+def _alb(
+    method: str,
+    route: str,
+    query: list[tuple[str, str]],
+    headers: list[tuple[str, str]],
+    body: str | None,
+    encoded: bool,
+) -> dict[str, Any]:
     return {
         "requestContext": {
             "elb": {"targetGroupArn": f"arn:aws:elasticloadbalancing:us-east-1:{ACCOUNT}:targetgroup/local/0123456789"}

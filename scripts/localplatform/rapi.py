@@ -128,7 +128,7 @@ def _handler_for(api: RuntimeAPI) -> type[BaseHTTPRequestHandler]:
         # Headers and body go out in two writes; with Nagle on, the client's delayed ACK adds ~40 ms.
         disable_nagle_algorithm = True
 
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        def log_message(self, format: str, *args: Any) -> None:
             pass  # the runtime's own output is what the caller wants to read
 
         def _reply(self, status: int, body: bytes = b"", headers: dict[str, str] | None = None) -> None:

@@ -42,8 +42,15 @@ class InvocationError(RuntimeError):
         super().__init__(f"invocation failed: {outcome.error_type}: {self.body}")
 
 
-def lambda_environment(task_root: Path, handler: str, api_address: str, *, function_name: str = "local-function",
-                       memory_mb: int = 512, python_tag: str | None = None) -> dict[str, str]:  # fmt: skip
+def lambda_environment(
+    task_root: Path,
+    handler: str,
+    api_address: str,
+    *,
+    function_name: str = "local-function",
+    memory_mb: int = 512,
+    python_tag: str | None = None,
+) -> dict[str, str]:
     """The variables Lambda sets for a zip-packaged Python function."""
     tag = python_tag or f"python{sys.version_info.major}.{sys.version_info.minor}"
     return {
@@ -68,9 +75,16 @@ def lambda_environment(task_root: Path, handler: str, api_address: str, *, funct
 class RicProcess:
     """One Lambda execution environment: start it, invoke it any number of times, close it."""
 
-    def __init__(self, task_root: str | os.PathLike[str], handler: str = "index.handler", *,
-                 env: Mapping[str, str] | None = None, python: str = sys.executable,
-                 function_name: str = "local-function", memory_mb: int = 512) -> None:  # fmt: skip
+    def __init__(
+        self,
+        task_root: str | os.PathLike[str],
+        handler: str = "index.handler",
+        *,
+        env: Mapping[str, str] | None = None,
+        python: str = sys.executable,
+        function_name: str = "local-function",
+        memory_mb: int = 512,
+    ) -> None:
         self.task_root = Path(task_root).resolve()
         self.handler = handler
         self.extra_env = dict(env or {})
@@ -78,19 +92,30 @@ class RicProcess:
         self.function_name = function_name
         self.memory_mb = memory_mb
         self.api = RuntimeAPI(function_arn=f"arn:aws:lambda:us-east-1:000000000000:function:{function_name}")
-        self._log = tempfile.NamedTemporaryFile(prefix="ric-", suffix=".log", delete=False)  # noqa: SIM115
+        self._log = tempfile.NamedTemporaryFile(prefix="ric-", suffix=".log", delete=False)
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> RicProcess:
         self.api.start()
         env = {name: os.environ[name] for name in PASSTHROUGH if name in os.environ}
-        env.update(lambda_environment(self.task_root, self.handler, self.api.address,
-                                      function_name=self.function_name, memory_mb=self.memory_mb))  # fmt: skip
+        env.update(
+            lambda_environment(
+                self.task_root,
+                self.handler,
+                self.api.address,
+                function_name=self.function_name,
+                memory_mb=self.memory_mb,
+            )
+        )
         env.update(self.extra_env)
         self.process = subprocess.Popen(
             [self.python, "-m", "awslambdaric", self.handler],
-            cwd=self.task_root, env=env, stdin=subprocess.DEVNULL, stdout=self._log, stderr=subprocess.STDOUT,
-        )  # fmt: skip
+            cwd=self.task_root,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+        )
         return self
 
     def __enter__(self) -> RicProcess:

@@ -11,6 +11,7 @@ request `handler-started`, `log` (base64 message) and `end`. Requests are plain 
 from __future__ import annotations
 
 import base64
+import contextlib
 import http.client
 import itertools
 import json
@@ -58,8 +59,15 @@ class Response:
 class VercelProcess:
     """One Vercel function instance: start it, send it requests, read its IPC messages."""
 
-    def __init__(self, project_root: str | os.PathLike[str], entrypoint: str = "api/index.py", *,
-                 variable: str = "app", env: Mapping[str, str] | None = None, python: str = sys.executable) -> None:  # fmt: skip
+    def __init__(
+        self,
+        project_root: str | os.PathLike[str],
+        entrypoint: str = "api/index.py",
+        *,
+        variable: str = "app",
+        env: Mapping[str, str] | None = None,
+        python: str = sys.executable,
+    ) -> None:
         self.project_root = Path(project_root).resolve()
         self.entrypoint = entrypoint
         self.variable = variable
@@ -73,18 +81,23 @@ class VercelProcess:
         self._log = Path(self._dir) / "output.log"
         self._request_ids = itertools.count(1)
         self.process: subprocess.Popen[bytes] | None = None
+        self._reader: threading.Thread | None = None
 
     def environment(self) -> dict[str, str]:
         env = {name: os.environ[name] for name in PASSTHROUGH if name in os.environ}
         module = self.entrypoint.removesuffix(".py").replace("/", ".")
-        env.update({
-            "VERCEL": "1", "VERCEL_ENV": "production", "VERCEL_REGION": "dev1",
-            "VERCEL_IPC_PATH": str(Path(self._dir) / "ipc.sock"),
-            "__VC_HANDLER_MODULE_NAME": module,
-            "__VC_HANDLER_ENTRYPOINT": self.entrypoint,
-            "__VC_HANDLER_ENTRYPOINT_ABS": str(self.project_root / self.entrypoint),
-            "__VC_HANDLER_VARIABLE_NAME": self.variable,
-        })  # fmt: skip
+        env.update(
+            {
+                "VERCEL": "1",
+                "VERCEL_ENV": "production",
+                "VERCEL_REGION": "dev1",
+                "VERCEL_IPC_PATH": str(Path(self._dir) / "ipc.sock"),
+                "__VC_HANDLER_MODULE_NAME": module,
+                "__VC_HANDLER_ENTRYPOINT": self.entrypoint,
+                "__VC_HANDLER_ENTRYPOINT_ABS": str(self.project_root / self.entrypoint),
+                "__VC_HANDLER_VARIABLE_NAME": self.variable,
+            }
+        )
         env.update(self.extra_env)
         return env
 
@@ -92,19 +105,28 @@ class VercelProcess:
         """Start the shim and wait for `server-started`; raise `UnrecoverableError` if it gives up."""
         self._listener.bind(str(Path(self._dir) / "ipc.sock"))
         self._listener.listen(1)
-        threading.Thread(target=self._read_ipc, name="vercel-ipc", daemon=True).start()
+        self._reader = threading.Thread(target=self._read_ipc, name="vercel-ipc", daemon=True)
+        self._reader.start()
         with self._log.open("wb") as log:
             self.process = subprocess.Popen(
-                [self.python, "-c", TRAMPOLINE], cwd=self.project_root, env=self.environment(),
-                stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-            )  # fmt: skip
-        with self._changed:
-            self._changed.wait_for(lambda: self.port is not None or self._failure() is not None, timeout_s)
+                [self.python, "-c", TRAMPOLINE],
+                cwd=self.project_root,
+                env=self.environment(),
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        deadline = time.monotonic() + timeout_s
+        with self._changed:  # short waits: a shim that exits without a word sends no message
+            while self.port is None and self._failure() is None and time.monotonic() < deadline:
+                self._changed.wait(0.1)
         failure = self._failure()
-        if failure is not None:
-            raise UnrecoverableError(failure, self.output())
-        if self.port is None:
-            raise TimeoutError(f"no server-started message in {timeout_s}s:\n{self.output()}")
+        if failure is not None or self.port is None:
+            output = self.output()
+            self.close()
+            if failure is not None:
+                raise UnrecoverableError(failure, output)
+            raise TimeoutError(f"no server-started message in {timeout_s}s:\n{output}")
         return self
 
     def __enter__(self) -> VercelProcess:
@@ -122,10 +144,11 @@ class VercelProcess:
         return None
 
     def _read_ipc(self) -> None:
-        self._listener.settimeout(120)
         try:
             connection, _ = self._listener.accept()
-        except OSError:
+        except OSError:  # closed before the shim connected
+            with self._changed:
+                self._changed.notify_all()
             return
         buffer = b""
         with connection:
@@ -156,20 +179,29 @@ class VercelProcess:
             if invocation_id is None or p.get("context", {}).get("invocationId") == invocation_id
         ]
 
-    def request(self, method: str, path: str, headers: Mapping[str, str] | None = None, body: bytes = b"",
-                timeout_s: float = 60.0) -> Response:  # fmt: skip
+    def request(
+        self,
+        method: str,
+        path: str,
+        headers: Mapping[str, str] | None = None,
+        body: bytes = b"",
+        timeout_s: float = 60.0,
+    ) -> Response:
         """One request as the platform sends it; waits for the shim's `end` message."""
         if self.port is None:
             raise RuntimeError("start() first")
         invocation_id = uuid.uuid4().hex
         sent = {
-            "host": "template.vercel.app", "x-forwarded-host": "template.vercel.app", "x-forwarded-proto": "https",
-            "x-forwarded-for": "203.0.113.7", "x-real-ip": "203.0.113.7",
+            "host": "template.vercel.app",
+            "x-forwarded-host": "template.vercel.app",
+            "x-forwarded-proto": "https",
+            "x-forwarded-for": "203.0.113.7",
+            "x-real-ip": "203.0.113.7",
             "x-vercel-id": f"dev1::{invocation_id[:5]}-{int(time.time() * 1000)}-{invocation_id[5:17]}",
             **(headers or {}),
             "x-vercel-internal-invocation-id": invocation_id,
             "x-vercel-internal-request-id": str(next(self._request_ids)),
-        }  # fmt: skip
+        }
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout_s)
         try:
             connection.request(method, path, body=body, headers=sent)
@@ -195,7 +227,12 @@ class VercelProcess:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+        with contextlib.suppress(OSError):
+            self._listener.shutdown(socket.SHUT_RDWR)  # wakes an accept() still waiting for the shim
         self._listener.close()
+        if self._reader is not None:
+            self._reader.join(5)
         for name in ("ipc.sock", "output.log"):
             (Path(self._dir) / name).unlink(missing_ok=True)
-        os.rmdir(self._dir)
+        with contextlib.suppress(OSError):
+            os.rmdir(self._dir)
