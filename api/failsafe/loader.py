@@ -116,6 +116,11 @@ class BackendGate:
                 scope["state"] = {**(scope.get("state") or {}), **loaded.lifespan.state}
         await loaded.app(scope, receive, send)
 
+    async def shutdown(self) -> None:
+        loaded = self._loaded
+        if loaded is not None and loaded.lifespan is not None:
+            await loaded.lifespan.shutdown()
+
     async def _serve_lifespan(self, loaded: Loaded, receive: Receive, send: Send) -> None:
         """The platform's server (Vercel's uvicorn) drives lifespan: start once, never fail."""
         while True:
