@@ -57,3 +57,12 @@ def verdict(ratio: float, target: float, *, at_most: bool) -> str:
 
 def machine() -> str:
     return f"{os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()} {platform.machine()}"
+
+
+def paired_ratios(a: list[dict[str, float]], b: list[dict[str, float]], key: str) -> str:
+    """Median and quartiles of per-round ratios a/b: robust to load that drifts between rounds."""
+    ratios = sorted(x[key] / y[key] for x, y in zip(a, b, strict=True))
+    if len(ratios) < 4:
+        return f"per-round ratios {', '.join(f'{r:.2f}' for r in ratios)}"
+    q1, q2, q3 = statistics.quantiles(ratios, n=4)
+    return f"per-round ratio median {q2:.2f}x (quartiles {q1:.2f}-{q3:.2f})"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import argparse
 
-from _runner import interleaved, machine, median, verdict
+from _runner import interleaved, machine, median, paired_ratios, verdict
 
 TARGET = 1.15
 
@@ -27,6 +27,7 @@ def main() -> None:
         print(f"{app:<10} {median(s, 'import_ms'):>10.1f} {median(s, 'first_ms'):>10.1f} {median(s, 'cold_ms'):>10.1f}")
     ratio = median(samples["template"], "cold_ms") / median(samples["bare"], "cold_ms")
     print(f"ratio template/bare (median cold ms): {ratio:.2f}x  {verdict(ratio, TARGET, at_most=True)}")
+    print(paired_ratios(samples["template"], samples["bare"], "cold_ms"))
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import argparse
 
-from _runner import interleaved, machine, median, verdict
+from _runner import interleaved, machine, median, paired_ratios, verdict
 
 TARGET = 0.9
 
@@ -36,6 +36,7 @@ def main() -> None:
         print(f"{label:<30} {rate:>8.0f}/s  {rate / bare:.2f}x bare")
     ratio = median(samples["template"], "per_s") / bare
     print(f"ratio template/bare (median per second): {ratio:.2f}x  {verdict(ratio, TARGET, at_most=False)}")
+    print(paired_ratios(samples["template"], samples["bare"], "per_s"))
 
 
 if __name__ == "__main__":
