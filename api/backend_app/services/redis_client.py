@@ -32,6 +32,25 @@ IDLE_RESET_S = 60.0  # wall clock on purpose: it jumps forward across a freeze o
 log = get_logger("services.redis")
 
 
+def _close_on_dead_loop(client: Redis) -> None:
+    """Close the sockets of a client whose loop is closed (asyncio.run ended, a test's loop).
+
+    asyncio closes a transport by scheduling a callback on its loop, which a closed loop refuses;
+    so run that callback here. Otherwise the sockets stay open until garbage collection.
+    """
+    pool: Any = client.connection_pool
+    for conn in [*getattr(pool, "_available_connections", ()), *getattr(pool, "_in_use_connections", ())]:
+        writer = getattr(conn, "_writer", None)
+        if writer is None:
+            continue
+        transport: Any = writer.transport
+        try:
+            transport.abort()
+        except RuntimeError:
+            transport._call_connection_lost(None)  # what abort() failed to schedule
+        conn._writer = conn._reader = None
+
+
 class RedisConnector:
     def __init__(self, url: SecretStr, connect_timeout_s: float, op_timeout_s: float, retry_after_s: float) -> None:
         self._url = url
@@ -81,7 +100,8 @@ class RedisConnector:
                 pass
         elif old_loop is not None and old_loop.is_running() and not old_loop.is_closed():
             asyncio.run_coroutine_threadsafe(client.aclose(), old_loop)
-        # A closed loop's sockets cannot be closed from here; dropping them lets GC do it.
+        else:
+            _close_on_dead_loop(client)
 
     async def run(self, operation: Callable[[Redis], Awaitable[T]]) -> T:
         """Run `operation` on Redis, or raise `RedisUnavailableError` (at once while the breaker is open)."""
