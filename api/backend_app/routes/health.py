@@ -19,7 +19,8 @@ def _registry(request: Request) -> ServiceRegistry:
     return registry
 
 
-@router.api_route("/health", methods=["GET", "HEAD"], summary="Is this instance able to serve?")
+@router.head("/health", operation_id="health_head", summary="Health without a body")
+@router.get("/health", operation_id="health", summary="Is this instance able to serve?")
 async def health(request: Request) -> JSONResponse:
     """200 when healthy or degraded (optional services on their fallbacks), 503 when unhealthy.
 
@@ -30,7 +31,8 @@ async def health(request: Request) -> JSONResponse:
     return JSONResponse({"status": status, "backend_loaded": True}, status_code=200)
 
 
-@router.api_route("/status", methods=["GET", "HEAD"], summary="What this instance runs on, and why")
+@router.head("/status", operation_id="status_head", summary="Status without a body")
+@router.get("/status", operation_id="status", summary="What this instance runs on, and why")
 async def status(request: Request) -> dict[str, Any]:
     """Environment, platform, version, cold-start facts, each service and any warnings."""
     registry = _registry(request)
