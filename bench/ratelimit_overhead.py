@@ -23,9 +23,9 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "api"))
 
-from backend_app import create_app  # noqa: E402
-from backend_app.core.config import load_settings  # noqa: E402
-from failsafe.loader import BackendGate  # noqa: E402
+from backend_app import create_app
+from backend_app.core.config import load_settings
+from failsafe.loader import BackendGate
 
 SCOPE = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET", "scheme": "http",
          "path": "/api/bench", "raw_path": b"/api/bench", "root_path": "", "query_string": b"",
