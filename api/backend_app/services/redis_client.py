@@ -112,7 +112,7 @@ class RedisConnector:
             with anyio.fail_after(self.bound_s):
                 result = await operation(await self._client_for_now())
         except Exception as exc:
-            reason = describe(exc, self.bound_s if isinstance(exc, TimeoutError) else self.op_timeout_s)
+            reason = describe(exc, self._timeout_for(exc))
             self.breaker.failure(reason)
             raise RedisUnavailableError(reason) from exc
         except BaseException:
@@ -120,6 +120,11 @@ class RedisConnector:
             raise
         self.breaker.success((time.perf_counter() - started) * 1000)
         return result
+
+    def _timeout_for(self, exc: Exception) -> float:
+        if isinstance(exc, TimeoutError):  # anyio's bound over the whole call
+            return self.bound_s
+        return self.connect_timeout_s if "connecting" in str(exc) else self.op_timeout_s
 
     async def ping(self) -> bool:
         """Probe once (start-up); never raises."""
