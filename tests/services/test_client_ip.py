@@ -75,3 +75,20 @@ def _close(gate: BackendGate, handler: LambdaEntry) -> None:
         if gate.loaded is not None and gate.loaded.lifespan is not None:
             loop.run_until_complete(gate.loaded.lifespan.shutdown())
         loop.close()
+
+
+def test_on_vercel_the_platform_header_is_the_bucket(monkeypatch: Any, key_prefix: str) -> None:
+    import asyncio
+
+    import httpx
+
+    monkeypatch.setenv("VERCEL", "1")
+    app = create_app(settings(redis_key_prefix=key_prefix, rate_limit_default="1/minute"))
+
+    async def run() -> list[int]:
+        transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 5000))  # Vercel's local proxy hop
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+            return [(await client.get("/api/x", headers={"x-real-ip": ip})).status_code
+                    for ip in ("203.0.113.1", "203.0.113.2", "203.0.113.1")]  # fmt: skip
+
+    assert asyncio.run(run()) == [404, 404, 429]

@@ -119,3 +119,27 @@ async def test_redis_stopped_mid_run_then_restarted(redis_server: Callable[..., 
                 break
             assert time.monotonic() - restarted < window_s + 10, "never returned to redis"
     assert status["status"] == "healthy" and status["services"]["rate_limiter"]["shared"] is True  # type: ignore[index]
+
+
+async def test_after_the_window_one_request_probes_and_the_others_do_not_wait(blackhole: int, key_prefix: str) -> None:
+    import anyio
+
+    op_s, window_s = 0.8, 0.3
+    config = settings(redis_url=f"redis://127.0.0.1:{blackhole}/0", redis_key_prefix=key_prefix,
+                      redis_connect_timeout_s=0.5, redis_op_timeout_s=op_s, redis_retry_after_s=window_s)  # fmt: skip
+    async with serve(config) as client:
+        await client.get("/api/first")  # pays the start-up probe's timeout; the breaker opens
+        await anyio.sleep(window_s + 0.1)  # setup, not an assertion: let the window pass
+        durations: list[float] = []
+
+        async def one() -> None:
+            started = time.perf_counter()
+            assert (await client.get("/api/concurrent")).status_code == 404
+            durations.append(time.perf_counter() - started)
+
+        async with anyio.create_task_group() as group:
+            for _ in range(6):
+                group.start_soon(one)
+    durations.sort()
+    assert durations[-1] >= op_s  # the one probe waited for its timeout...
+    assert durations[-2] < op_s / 2  # ...and nobody else did
