@@ -86,7 +86,9 @@ class RateLimiter:
                 decision = await self.connector.run(lambda client: self._redis_check(client, item, group, key))
             except RedisUnavailableError:
                 if group in self.fail_closed:
-                    raise RateLimitUnavailableError(headers={"Retry-After": "5"}) from None
+                    # Redis is tried again when the breaker window ends; not before.
+                    retry = str(max(1, math.ceil(self.connector.breaker.retry_after_s)))
+                    raise RateLimitUnavailableError(headers={"Retry-After": retry}) from None
         if decision is None:
             decision = self._memory_check(item, group, key)
         if not decision.allowed:
