@@ -19,12 +19,16 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from predeploy.bundle import Target
-from predeploy.dependencies import check_imports
-from predeploy.entrypoint import check_entrypoint
-from predeploy.isolated import check_isolated_install
-from predeploy.report import CheckResult, render_json, render_result, render_verdict
-from predeploy.sizes import DEFAULT_TARGETS, check_bundle_sizes
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from scripts.predeploy.bundle import Target  # noqa: E402
+from scripts.predeploy.dependencies import check_imports  # noqa: E402
+from scripts.predeploy.entrypoint import check_entrypoint  # noqa: E402
+from scripts.predeploy.isolated import check_isolated_install  # noqa: E402
+from scripts.predeploy.report import CheckResult, render_json, render_result, render_verdict  # noqa: E402
+from scripts.predeploy.sizes import DEFAULT_TARGETS, check_bundle_sizes  # noqa: E402
 
 CHECKS = ("entrypoint", "imports", "install", "bundle")
 

@@ -15,10 +15,13 @@ import sys
 import tempfile
 from pathlib import Path
 
-from predeploy.bundle import Target, copy_code, fresh_dir, install_wheels, largest_packages, mib, tree_bytes, zip_tree
-from predeploy.sizes import LIMITS
-
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from scripts.predeploy import bundle  # noqa: E402
+from scripts.predeploy.sizes import LIMITS  # noqa: E402
+
 ARCH_ALIASES = {"arm64": "aarch64", "aarch64": "aarch64", "x86_64": "x86_64", "amd64": "x86_64"}
 
 
@@ -29,26 +32,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--root", type=Path, default=ROOT, help="project folder (holds api/)")
     parser.add_argument("--out", type=Path, help="zip to write (default dist/lambda-python<V>-<arch>.zip)")
     args = parser.parse_args(argv)
-    target = Target(args.python, ARCH_ALIASES[args.arch])
+    target = bundle.Target(args.python, ARCH_ALIASES[args.arch])
     out: Path = args.out or args.root / "dist" / f"lambda-{target.label}.zip"
     with tempfile.TemporaryDirectory(prefix="package-lambda-") as tmp:
-        tree = fresh_dir(Path(tmp) / "package")
-        done = install_wheels(args.root / "api" / "requirements.txt", target, tree)
+        tree = bundle.fresh_dir(Path(tmp) / "package")
+        done = bundle.install_wheels(args.root / "api" / "requirements.txt", target, tree)
         if done.returncode != 0:
             print(done.stderr.strip(), file=sys.stderr)
             print(f"error: no binary wheels for {target.label} for every pin in api/requirements.txt", file=sys.stderr)
             return 1
-        copy_code(args.root / "api", tree)
+        bundle.copy_code(args.root / "api", tree)
         out.parent.mkdir(parents=True, exist_ok=True)
         out.unlink(missing_ok=True)
-        zip_tree(tree, out)
-        unzipped, zipped = tree_bytes(tree), out.stat().st_size
-        largest = largest_packages(tree, 5)
-    print(f"wrote {out} for {target.label}: {mib(zipped)} MB zipped, {mib(unzipped)} MB unzipped")
-    print("largest (MB): " + ", ".join(f"{name} {mib(size)}" for name, size in largest))
+        bundle.zip_tree(tree, out)
+        unzipped, zipped = bundle.tree_bytes(tree), out.stat().st_size
+        largest = bundle.largest_packages(tree, 5)
+    print(f"wrote {out} for {target.label}: {bundle.mib(zipped)} MB zipped, {bundle.mib(unzipped)} MB unzipped")
+    print("largest (MB): " + ", ".join(f"{name} {bundle.mib(size)}" for name, size in largest))
     for what, limit, of_zip in LIMITS:
         if what.startswith("Lambda") and (zipped if of_zip else unzipped) > limit:
-            print(f"error: over the {what} limit of {mib(limit)} MB", file=sys.stderr)
+            print(f"error: over the {what} limit of {bundle.mib(limit)} MB", file=sys.stderr)
             return 1
     print(f"deploy: handler index.handler, runtime python{target.python}, architecture {args.arch}")
     return 0

@@ -7,9 +7,9 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
-from predeploy.imports import ImportSite, collect_imports, first_party, provided_modules, requirers
-from predeploy.report import CheckResult
-from predeploy.requirements import Pin, normalise, read_pins
+from scripts.predeploy.imports import ImportSite, collect_imports, first_party, provided_modules, requirers
+from scripts.predeploy.report import CheckResult
+from scripts.predeploy.requirements import Pin, normalise, read_pins
 
 # Import names that differ from their distribution's, for pins not installed where the check runs.
 KNOWN_ALIASES = {
@@ -88,7 +88,9 @@ def check_imports(root: Path) -> CheckResult:
             continue
         via = requirers(pin.key, pins)
         if via:
-            result.warning(f"{pin.name} is pinned but never imported: transitive-only (a dependency of {', '.join(via)})")
+            result.warning(
+                f"{pin.name} is pinned but never imported: transitive-only (a dependency of {', '.join(via)})"
+            )
         else:
             result.warning(f"{pin.name} is pinned but never imported: unused (it only makes the bundle bigger)")
     third_party = len({s.module for s in sites if s.module not in skip})

@@ -10,7 +10,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-from predeploy.report import CheckResult
+from scripts.predeploy.report import CheckResult
 
 ENTRY_NAMES = ("app", "application")
 

@@ -11,13 +11,11 @@ from __future__ import annotations
 import ast
 import importlib.metadata as metadata
 import re
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from predeploy.entrypoint import python_files
-from predeploy.report import CheckResult
-from predeploy.requirements import PinFile, normalise, read_pins
+from scripts.predeploy.entrypoint import python_files
+from scripts.predeploy.requirements import PinFile, normalise
 
 OPTIONAL_ERRORS = {"ImportError", "ModuleNotFoundError"}
 
@@ -68,7 +66,11 @@ class _Collector(ast.NodeVisitor):
         self.generic_visit(node)
 
     def visit_Try(self, node: ast.Try) -> None:
-        caught = {n.id for h in node.handlers for n in ast.walk(h.type) if isinstance(n, ast.Name)} if node.handlers else set()
+        caught = (
+            {n.id for h in node.handlers if h.type for n in ast.walk(h.type) if isinstance(n, ast.Name)}
+            if node.handlers
+            else set()
+        )
         if caught & OPTIONAL_ERRORS:
             self._visit_optional(node.body)
             for child in [*node.handlers, *node.orelse, *node.finalbody]:
@@ -110,7 +112,9 @@ def provided_modules(dist_key: str) -> set[str]:
     except metadata.PackageNotFoundError:
         return guess
     top = (dist.read_text("top_level.txt") or "").split()
-    files = {str(f).split("/")[0].removesuffix(".py") for f in dist.files or [] if "/" in str(f) or str(f).endswith(".py")}
+    files = {
+        str(f).split("/")[0].removesuffix(".py") for f in dist.files or [] if "/" in str(f) or str(f).endswith(".py")
+    }
     return guess | set(top) | {f for f in files if f.isidentifier()}
 
 

@@ -22,11 +22,13 @@ def version_of(python: str) -> str | None:
 
 def find_python(version: str) -> str | None:
     """Path of a working `python<version>`, or None. pyenv shims only answer for the selected version."""
-    if "%d.%d" % sys.version_info[:2] == version:
+    if f"{sys.version_info[0]}.{sys.version_info[1]}" == version:
         return sys.executable
     candidates = [shutil.which(f"python{version}")]
     root = os.environ.get("PYENV_ROOT") or str(Path.home() / ".pyenv")
-    candidates += [str(p / "bin" / "python3") for p in sorted(Path(root, "versions").glob(f"{version}.*"), reverse=True)]
+    candidates += [
+        str(p / "bin" / "python3") for p in sorted(Path(root, "versions").glob(f"{version}.*"), reverse=True)
+    ]
     for candidate in candidates:
         if candidate and version_of(candidate) == version:
             return candidate

@@ -14,12 +14,14 @@ import tempfile
 import time
 from pathlib import Path
 
-from predeploy.interpreters import find_python, version_of
-from predeploy.report import CheckResult
+from scripts.predeploy.interpreters import find_python, version_of
+from scripts.predeploy.report import CheckResult
 
 MARK = "PREDEPLOY-RESULT "
 # Runs inside the fresh venv with -I (no PYTHONPATH, no user site, no script folder on sys.path).
-PROBE = """
+PROBE = (
+    f"MARK = {MARK!r}\n"
+    + """
 import json, sys
 sys.path.insert(0, sys.argv[1])
 import index
@@ -28,8 +30,9 @@ event = {"version": "2.0", "routeKey": "$default", "rawPath": "/api/status", "ra
          "requestContext": {"http": {"method": "GET", "path": "/api/status", "sourceIp": "127.0.0.1"},
                             "stage": "$default"}}
 response = index.handler(event, None)
-print(%r + json.dumps({"statusCode": response.get("statusCode"), "body": response.get("body")}))
-""" % MARK
+print(MARK + json.dumps({"statusCode": response.get("statusCode"), "body": response.get("body")}))
+"""
+)
 # The probe sees none of the caller's settings: the backend must load on its defaults.
 PASS_ENV = ("PATH", "HOME", "LANG", "SSL_CERT_FILE", "SSL_CERT_DIR", "PIP_INDEX_URL", "PIP_EXTRA_INDEX_URL")
 
@@ -70,9 +73,8 @@ def check_isolated_install(root: Path, python_version: str = "3.12", python: str
         probe = _run([vpy, "-I", "-c", PROBE, str(root / "api")], 120, env)
         result.data = {"python": version, "install_s": round(install_s, 1)}
         _judge(result, probe)
-    result.summary = (
-        f"fresh venv (Python {version}) with only api/requirements.txt: /api/status says "
-        + ("backend_loaded: true" if result.ok else "the backend did not load")
+    result.summary = f"fresh venv (Python {version}) with only api/requirements.txt: /api/status says " + (
+        "backend_loaded: true" if result.ok else "the backend did not load"
     )
     return result
 
@@ -80,7 +82,9 @@ def check_isolated_install(root: Path, python_version: str = "3.12", python: str
 def _judge(result: CheckResult, probe: subprocess.CompletedProcess[str]) -> None:
     lines = [line for line in probe.stdout.splitlines() if line.startswith(MARK)]
     if probe.returncode != 0 or not lines:
-        result.error(f"importing api/index.py or calling handler crashed (exit {probe.returncode}):\n{_tail(probe.stderr)}")
+        result.error(
+            f"importing api/index.py or calling handler crashed (exit {probe.returncode}):\n{_tail(probe.stderr)}"
+        )
         return
     answer = json.loads(lines[-1][len(MARK) :])
     try:

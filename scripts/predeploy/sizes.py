@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
+from typing import Any
 
-from predeploy.bundle import MIB, Target, copy_code, install_wheels, largest_packages, mib, tree_bytes, zip_tree
-from predeploy.report import CheckResult
+from scripts.predeploy.bundle import MIB, Target, copy_code, install_wheels, largest_packages, mib, tree_bytes, zip_tree
+from scripts.predeploy.report import CheckResult
 
 # Hard limits (bytes). Lambda: 250 MB unzipped incl. layers, 50 MB zipped for a direct upload.
 # Vercel: 250 MB per function bundle; between 225 and 500 MiB it installs packages at cold start.
@@ -25,7 +26,7 @@ def check_bundle_sizes(
     budget_zipped_mb: float = 20.0,
 ) -> CheckResult:
     result = CheckResult("bundle")
-    measured = []
+    measured: list[dict[str, Any]] = []
     for target in targets:
         with tempfile.TemporaryDirectory(prefix=f"predeploy-{target.label}-") as tmp:
             tree = Path(tmp) / "bundle"
