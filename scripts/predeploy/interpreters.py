@@ -23,7 +23,8 @@ def version_of(python: str) -> str | None:
 def find_python(version: str) -> str | None:
     """Path of a working `python<version>`, or None. pyenv shims only answer for the selected version."""
     if f"{sys.version_info[0]}.{sys.version_info[1]}" == version:
-        return sys.executable
+        # The interpreter behind a venv: tools such as uv skip venvs when they look for Pythons.
+        return str(getattr(sys, "_base_executable", sys.executable))
     candidates = [shutil.which(f"python{version}")]
     root = os.environ.get("PYENV_ROOT") or str(Path.home() / ".pyenv")
     candidates += [

@@ -99,3 +99,10 @@ def messages(document: dict[str, Any], check: str, level: str = "error") -> list
         if result["name"] == check:
             return [f["message"] for f in result["findings"] if f["level"] == level]
     raise AssertionError(f"check {check} did not run")
+
+
+def run(args: list[str], cwd: Path = ROOT, timeout_s: float = 600, **env: str) -> subprocess.CompletedProcess[str]:
+    """A command with this process's environment plus `env`; output captured as text."""
+    return subprocess.run(
+        args, cwd=cwd, env={**os.environ, **env}, capture_output=True, text=True, timeout=timeout_s, check=False
+    )
