@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from scripts.predeploy.bundle import Target  # noqa: E402
+from scripts.predeploy.bundle import ARCH_ALIASES, Target  # noqa: E402
 from scripts.predeploy.dependencies import check_imports  # noqa: E402
 from scripts.predeploy.entrypoint import check_entrypoint  # noqa: E402
 from scripts.predeploy.isolated import check_isolated_install  # noqa: E402
@@ -53,10 +53,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     unknown = sorted(set(args.only) - set(CHECKS))
     if unknown:
         parser.error(f"unknown check(s): {', '.join(unknown)}")
-    try:
-        args.targets = [Target(*item.strip().split("-", 1)) for item in args.targets.split(",") if item.strip()]
-    except TypeError:
-        parser.error("--targets takes VERSION-ARCH items, e.g. 3.12-x86_64")
+    targets = []
+    for item in filter(None, (part.strip() for part in args.targets.split(","))):
+        version, _, arch = item.partition("-")
+        if arch not in ARCH_ALIASES or not version.startswith("3."):
+            parser.error(f"--targets: `{item}` is not VERSION-ARCH (e.g. 3.12-x86_64, 3.13-arm64)")
+        targets.append(Target(version, ARCH_ALIASES[arch]))
+    args.targets = targets
     return args
 
 

@@ -22,17 +22,15 @@ if str(ROOT) not in sys.path:
 from scripts.predeploy import bundle  # noqa: E402
 from scripts.predeploy.sizes import LIMITS  # noqa: E402
 
-ARCH_ALIASES = {"arm64": "aarch64", "aarch64": "aarch64", "x86_64": "x86_64", "amd64": "x86_64"}
-
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--python", default="3.12", choices=["3.12", "3.13"], help="Lambda runtime version")
-    parser.add_argument("--arch", default="arm64", choices=sorted(ARCH_ALIASES), help="Lambda architecture")
+    parser.add_argument("--arch", default="arm64", choices=sorted(bundle.ARCH_ALIASES), help="Lambda architecture")
     parser.add_argument("--root", type=Path, default=ROOT, help="project folder (holds api/)")
     parser.add_argument("--out", type=Path, help="zip to write (default dist/lambda-python<V>-<arch>.zip)")
     args = parser.parse_args(argv)
-    target = bundle.Target(args.python, ARCH_ALIASES[args.arch])
+    target = bundle.Target(args.python, bundle.ARCH_ALIASES[args.arch])
     out: Path = args.out or args.root / "dist" / f"lambda-{target.label}.zip"
     with tempfile.TemporaryDirectory(prefix="package-lambda-") as tmp:
         tree = bundle.fresh_dir(Path(tmp) / "package")
@@ -53,7 +51,8 @@ def main(argv: list[str] | None = None) -> int:
         if what.startswith("Lambda") and (zipped if of_zip else unzipped) > limit:
             print(f"error: over the {what} limit of {bundle.mib(limit)} MB", file=sys.stderr)
             return 1
-    print(f"deploy: handler index.handler, runtime python{target.python}, architecture {args.arch}")
+    lambda_arch = "arm64" if target.arch == "aarch64" else "x86_64"
+    print(f"deploy: handler index.handler, runtime python{target.python}, architecture {lambda_arch}")
     return 0
 
 

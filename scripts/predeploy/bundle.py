@@ -20,6 +20,8 @@ MIB = 1024 * 1024
 # Lambda's python3.12/3.13 (Amazon Linux 2023) and Vercel's build image have glibc 2.34.
 PLATFORMS = {"x86_64": ("manylinux2014_x86_64", "manylinux_2_28_x86_64"),
              "aarch64": ("manylinux2014_aarch64", "manylinux_2_28_aarch64")}  # fmt: skip
+# What users call the architectures (Lambda says arm64) -> pip's platform suffix.
+ARCH_ALIASES = {"arm64": "aarch64", "aarch64": "aarch64", "x86_64": "x86_64", "amd64": "x86_64"}
 SKIP_DIRS = {"__pycache__", ".pytest_cache", ".mypy_cache", "tests"}
 
 

@@ -7,7 +7,14 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
-from scripts.predeploy.imports import ImportSite, collect_imports, first_party, provided_modules, requirers
+from scripts.predeploy.imports import (
+    ImportSite,
+    collect_imports,
+    first_party,
+    is_installed,
+    provided_modules,
+    requirers,
+)
 from scripts.predeploy.report import CheckResult
 from scripts.predeploy.requirements import Pin, normalise, read_pins
 
@@ -83,6 +90,7 @@ def check_imports(root: Path) -> CheckResult:
         )
     for module, where in sorted(optional.items()):
         result.info(f"`{module}` is imported optionally ({_where(where)}) and not pinned")
+    known_graph = any(is_installed(pin.key) for pin in pins.pins)
     for pin in pins.pins:
         if pin.key in used:
             continue
@@ -91,8 +99,13 @@ def check_imports(root: Path) -> CheckResult:
             result.warning(
                 f"{pin.name} is pinned but never imported: transitive-only (a dependency of {', '.join(via)})"
             )
-        else:
+        elif known_graph:
             result.warning(f"{pin.name} is pinned but never imported: unused (it only makes the bundle bigger)")
+        else:
+            result.warning(
+                f"{pin.name} is pinned but never imported (unused or transitive-only: the pins are not "
+                "installed where the check runs, so it cannot tell; run it from the project's venv)"
+            )
     third_party = len({s.module for s in sites if s.module not in skip})
     result.summary = f"{third_party} third-party modules imported, {len(pins.pins)} pins"
     result.data = {

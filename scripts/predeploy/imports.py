@@ -118,6 +118,14 @@ def provided_modules(dist_key: str) -> set[str]:
     return guess | set(top) | {f for f in files if f.isidentifier()}
 
 
+def is_installed(dist_key: str) -> bool:
+    try:
+        metadata.distribution(dist_key)
+    except metadata.PackageNotFoundError:
+        return False
+    return True
+
+
 def requirers(dist_key: str, pins: PinFile) -> list[str]:
     """Pinned distributions that (per installed metadata) depend on `dist_key`."""
     found = []

@@ -50,7 +50,7 @@ def render_verdict(results: list[CheckResult]) -> str:
     failed = [result.name for result in results if not result.ok]
     if failed:
         return f"result: FAIL ({len(failed)} of {len(results)} checks failed: {', '.join(failed)})"
-    return f"result: PASS ({len(results)} checks)"
+    return f"result: PASS ({len(results)} check{'' if len(results) == 1 else 's'})"
 
 
 def render_json(root: str, results: list[CheckResult]) -> str:

@@ -58,7 +58,7 @@ def check_bundle_sizes(
             result.error(f"{target.label} is over the {'; the '.join(over)}: drop or replace the largest packages")
     worst = max((row["unzipped_mb"] for row in measured), default=0.0)
     result.summary = (
-        f"{len(measured)} targets, largest {worst} MB unzipped "
+        f"{len(measured)} target{'' if len(measured) == 1 else 's'}, largest {worst} MB unzipped "
         f"(budget {budget_unzipped_mb:g} MB unzipped / {budget_zipped_mb:g} MB zipped)"
     )
     result.data = {"targets": measured, "budget_unzipped_mb": budget_unzipped_mb, "budget_zipped_mb": budget_zipped_mb}
