@@ -10,15 +10,17 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import pytest
+
+from scripts.predeploy.interpreters import find_python
 
 ROOT = Path(__file__).resolve().parents[2]
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
-def unavailable(reason: str) -> None:
+def unavailable(reason: str) -> NoReturn:
     """A missing tool fails loudly in CI and skips (with the reason) elsewhere."""
     if IN_CI:
         pytest.fail(reason)
@@ -27,10 +29,7 @@ def unavailable(reason: str) -> None:
 
 def install_tool(script: str, *args: str) -> str:
     """Run scripts/tools/<script> (idempotent, cached in .tools/); returns the last line it prints."""
-    done = subprocess.run(
-        ["bash", str(ROOT / "scripts" / "tools" / script), *args],
-        capture_output=True, text=True, timeout=1200, check=False,
-    )  # fmt: skip
+    done = run(["bash", str(ROOT / "scripts" / "tools" / script), *args], timeout_s=1200)
     if done.returncode != 0:
         unavailable(f"scripts/tools/{script} failed:\n{done.stderr[-3000:]}")
     return done.stdout.strip().splitlines()[-1]
@@ -38,13 +37,9 @@ def install_tool(script: str, *args: str) -> str:
 
 def python312() -> str:
     """The Python 3.12 `sam build` and `vercel build` need (the template's runtime, Vercel's default)."""
-    sys.path.insert(0, str(ROOT))
-    from scripts.predeploy.interpreters import find_python
-
     found = find_python("3.12")
     if found is None:
         unavailable("no Python 3.12 found (PATH or pyenv); sam build and vercel build need one")
-    assert found is not None
     return found
 
 
