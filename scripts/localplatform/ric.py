@@ -5,6 +5,9 @@
 `CodeUri: api/` deploys it), the environment Lambda sets, and `AWS_LAMBDA_RUNTIME_API` pointing
 at the loopback stand-in. Import failures reach the caller as Lambda reports them
 (`Runtime.ImportModuleError` through `init/error`), so a test can prove they never happen.
+
+Any task root works (a `sam build` output too): `python` only needs `awslambdaric` installed; the
+task root comes first on `sys.path`, so packages vendored into it win over the interpreter's own.
 """
 
 from __future__ import annotations
