@@ -9,6 +9,7 @@ API Gateway shape. The handler never raises: a raise would become an opaque 502.
 from __future__ import annotations
 
 import asyncio
+import atexit
 import time
 from collections.abc import Mapping
 from typing import Any
@@ -38,11 +39,19 @@ class LambdaEntry:
         self._mangum: Any = None
         self._loop: asyncio.AbstractEventLoop | None = None
 
+    def close(self) -> None:
+        """Run the backend's shutdown on this entry's loop (at interpreter exit, when it was used)."""
+        loop = self._loop
+        if loop is not None and not loop.is_closed() and not loop.is_running():
+            loop.run_until_complete(self.gate.shutdown())
+            loop.close()
+
     def _event_loop(self) -> asyncio.AbstractEventLoop:
         # One loop per container, reused by every invocation (Mangum takes the current loop).
         # Setting it first avoids Mangum's get_event_loop() deprecation path on 3.12+.
         if self._loop is None or self._loop.is_closed():
             self._loop = asyncio.new_event_loop()
+            atexit.register(self.close)
         asyncio.set_event_loop(self._loop)
         return self._loop
 

@@ -90,13 +90,12 @@ class BackendGate:
         except (Exception, SystemExit) as exc:  # SystemExit too: a sys.exit() at import must not kill the instance
             diagnosis = diagnose(exc, API_DIR)
             RUNTIME.load_ms = round((time.perf_counter() - started) * 1000, 3)
-            # One ERROR line with the (redacted) traceback, so log-based alarms fire.
+            # One ERROR line with the (redacted) traceback, so log-based alarms fire once.
             log.error(
                 "backend failed to load: %s (%s); %s",
                 diagnosis.message, diagnosis.module, diagnosis.hint,
-                extra={"event": "backend_load_failed"},
+                extra={"event": "backend_load_failed", "traceback": diagnosis.traceback},
             )  # fmt: skip
-            log.error("traceback of the failed load:\n%s", diagnosis.traceback, extra={"event": "backend_load_failed"})
             fallback = FallbackApp(diagnosis, self._env)
             return Loaded(build_stack(fallback, options), None, None, diagnosis, None)
         RUNTIME.load_ms = round((time.perf_counter() - started) * 1000, 3)
@@ -115,6 +114,11 @@ class BackendGate:
                 scope = dict(scope)
                 scope["state"] = {**(scope.get("state") or {}), **loaded.lifespan.state}
         await loaded.app(scope, receive, send)
+
+    async def shutdown(self) -> None:
+        loaded = self._loaded
+        if loaded is not None and loaded.lifespan is not None:
+            await loaded.lifespan.shutdown()
 
     async def _serve_lifespan(self, loaded: Loaded, receive: Receive, send: Send) -> None:
         """The platform's server (Vercel's uvicorn) drives lifespan: start once, never fail."""

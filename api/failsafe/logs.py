@@ -36,6 +36,8 @@ class JsonFormatter(logging.Formatter):
                 entry[name] = value
         if record.exc_info:
             entry["traceback"] = "".join(traceback.format_exception(*record.exc_info)).rstrip()
+        elif isinstance(formatted := getattr(record, "traceback", None), str):
+            entry["traceback"] = formatted  # already formatted (and redacted) by the caller
         return json.dumps(entry, ensure_ascii=False, default=str)
 
 

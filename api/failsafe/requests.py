@@ -47,6 +47,8 @@ class RequestContextMiddleware:
         started = time.perf_counter()
         status = 500
         response_started = False
+        # Servers strip HEAD bodies; Mangum and the Lambda adapters do not, so strip them here.
+        head = scope.get("method") == "HEAD"
 
         async def send_with_id(message: Message) -> None:
             nonlocal status, response_started
@@ -56,6 +58,8 @@ class RequestContextMiddleware:
                 headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"x-request-id"]
                 headers.append((b"x-request-id", request_id.encode("latin-1")))
                 message["headers"] = headers
+            elif head and message["type"] == "http.response.body":
+                message = {**message, "body": b""}
             await send(message)
 
         level = logging.INFO

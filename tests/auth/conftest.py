@@ -17,6 +17,8 @@ from tests.auth import postgres
 
 SECRET = "test-secret-key-0123456789abcdef-0123456789"  # 43 bytes: valid in production too
 PASSWORD = "correct horse battery"
+# Tests log in far more often than a person; the limit itself is tested with a small one.
+RELAXED_LIMIT = "10000/minute"
 
 
 @pytest.fixture(scope="session")
@@ -41,7 +43,8 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Any) -> str:
 
 
 def make_settings(database_url: str | None, **overrides: Any) -> Settings:
-    values: dict[str, Any] = {"environment": "development", "secret_key": SECRET, "database_connect_timeout_s": 2.0}
+    values: dict[str, Any] = {"environment": "development", "secret_key": SECRET, "database_connect_timeout_s": 2.0,
+                              "redis_url": None, "rate_limit_auth": RELAXED_LIMIT}  # fmt: skip
     values.update(overrides)
     if database_url is not None:
         values["database_url"] = database_url

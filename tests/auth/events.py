@@ -9,8 +9,9 @@ Kind = Literal["http", "rest"]
 
 
 def event(kind: Kind, method: str, path: str, *, body: Any = None, headers: dict[str, str] | None = None,
-          form: str | None = None, query: dict[str, str] | None = None) -> dict[str, Any]:  # fmt: skip
-    hdrs = {"host": "api.example.com", "x-forwarded-for": "198.51.100.7", **(headers or {})}
+          form: str | None = None, query: dict[str, str] | None = None,
+          source_ip: str = "198.51.100.7") -> dict[str, Any]:  # fmt: skip
+    hdrs = {"host": "api.example.com", "x-forwarded-for": source_ip, **(headers or {})}
     raw = None
     if body is not None:
         raw, hdrs["content-type"] = json.dumps(body), "application/json"
@@ -21,7 +22,7 @@ def event(kind: Kind, method: str, path: str, *, body: Any = None, headers: dict
         return {
             "version": "2.0", "routeKey": "$default", "rawPath": path, "rawQueryString": qs, "headers": hdrs,
             "queryStringParameters": query,
-            "requestContext": {"http": {"method": method, "path": path, "sourceIp": "198.51.100.7",
+            "requestContext": {"http": {"method": method, "path": path, "sourceIp": source_ip,
                                         "protocol": "HTTP/1.1", "userAgent": "pytest"},
                                "stage": "$default", "requestId": "req-1", "domainName": "api.example.com"},
             "body": raw, "isBase64Encoded": False,
@@ -32,7 +33,7 @@ def event(kind: Kind, method: str, path: str, *, body: Any = None, headers: dict
         "queryStringParameters": query, "multiValueQueryStringParameters": {k: [v] for k, v in (query or {}).items()}
         or None,
         "requestContext": {"resourcePath": "/{proxy+}", "httpMethod": method, "path": "/prod" + path, "stage": "prod",
-                           "identity": {"sourceIp": "198.51.100.7"}, "requestId": "req-1"},
+                           "identity": {"sourceIp": source_ip}, "requestId": "req-1"},
         "pathParameters": {"proxy": path.lstrip("/")}, "body": raw, "isBase64Encoded": False,
     }  # fmt: skip
 

@@ -7,18 +7,26 @@ only ever speed a check up).
 from __future__ import annotations
 
 import os
+import secrets
 
 import httpx
 import pytest
 
-from tests.auth.conftest import PASSWORD, SECRET
+from tests.auth.conftest import PASSWORD, RELAXED_LIMIT, SECRET
 from tests.auth.servers import instance, redis_problem
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("redis", ["without-redis", "with-redis"])
 def test_logout_in_one_instance_is_refused_in_the_other(redis: str, database_url: str) -> None:
-    env = {"ENVIRONMENT": "production", "SECRET_KEY": SECRET, "DATABASE_URL": database_url, "REDIS_URL": ""}
+    env = {
+        "ENVIRONMENT": "production",
+        "SECRET_KEY": SECRET,
+        "DATABASE_URL": database_url,
+        "REDIS_URL": "",
+        "RATE_LIMIT_AUTH": RELAXED_LIMIT,
+        "REDIS_KEY_PREFIX": f"auth-test-{os.getpid()}-{secrets.token_hex(3)}",
+    }
     if redis == "with-redis":
         problem = redis_problem()
         if problem:

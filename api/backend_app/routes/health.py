@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
@@ -19,7 +17,8 @@ def _registry(request: Request) -> ServiceRegistry:
     return registry
 
 
-@router.api_route("/health", methods=["GET", "HEAD"], summary="Is this instance able to serve?")
+@router.head("/health", operation_id="health_head", summary="Health without a body")
+@router.get("/health", operation_id="health", summary="Is this instance able to serve?")
 async def health(request: Request) -> JSONResponse:
     """200 when healthy or degraded (optional services on their fallbacks), 503 when unhealthy.
 
@@ -30,13 +29,16 @@ async def health(request: Request) -> JSONResponse:
     return JSONResponse({"status": status, "backend_loaded": True}, status_code=200)
 
 
-@router.api_route("/status", methods=["GET", "HEAD"], summary="What this instance runs on, and why")
-async def status(request: Request) -> dict[str, Any]:
+@router.head("/status", operation_id="status_head", summary="Status without a body")
+@router.get("/status", operation_id="status", summary="What this instance runs on, and why")
+async def status(request: Request) -> JSONResponse:
     """Environment, platform, version, cold-start facts, each service and any warnings."""
+    # A JSONResponse, not a `dict` return type: a response model makes FastAPI import pydantic.v1
+    # at start-up (~30 ms of a ~340 ms cold start here, bench/cold_start.py; issue 3).
     registry = _registry(request)
     settings: Settings = request.app.state.settings
     snapshot = registry.snapshot()
-    return status_document(
+    document = status_document(
         status=registry.overall(snapshot),
         backend_loaded=True,
         environment=settings.environment,
@@ -45,3 +47,4 @@ async def status(request: Request) -> dict[str, Any]:
         warnings=registry.warnings(),
         diagnosis=None,
     )
+    return JSONResponse(document)

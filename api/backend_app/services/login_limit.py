@@ -1,20 +1,23 @@
-"""The per-account login limit, on top of the per-client limit the rate-limit middleware applies.
+"""The per-account login limit, on top of the per-address limit the rate-limit middleware applies.
 
-Uses the shared limiter (`app.state.rate_limiter`, issue 4) when the app has one; an app without
-it logs in unlimited per account (the per-client middleware limit is then absent too).
+The middleware counts every /api/auth/ request per client address (`RATE_LIMIT_AUTH`); this adds
+the same limit per account, so guessing one account's password from many addresses is slowed as
+well. It runs before the password is checked: a refused attempt costs no hash.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from backend_app.core.config import Settings
+from backend_app.services.ratelimit import RateLimiter
 from backend_app.services.users import normalize_email
 
 
 async def check_account_limit(state: Any, email: str) -> None:
-    limiter = getattr(state, "rate_limiter", None)
-    limit = getattr(state.settings, "rate_limit_auth", None)
-    if limiter is None or not limit:
+    settings: Settings = state.settings
+    limiter: RateLimiter | None = getattr(state, "rate_limiter", None)
+    if limiter is None or not settings.rate_limit_enabled:
         return
     # Raises RateLimitedError (429) or RateLimitUnavailableError (503): both are AppErrors.
-    await limiter.check("auth", limit, "account:" + normalize_email(email))
+    await limiter.check("auth", settings.rate_limit_auth, "account:" + normalize_email(email))

@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from tests.conftest import ROOT
+
+DRIVER = Path(__file__).resolve().parent / "drive_entry.py"
+
+
+def copy_project(dest: Path) -> Path:
+    """A copy of the deployable tree (api/) to break on purpose."""
+    shutil.copytree(ROOT / "api", dest / "api", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    return dest
+
+
+def add_backend_import(root: Path, module_source: str, name: str = "broken") -> None:
+    """Make `backend_app` import a module with the given source while it loads."""
+    (root / "api" / "backend_app" / "routes" / f"{name}.py").write_text(module_source)
+    init = root / "api" / "backend_app" / "__init__.py"
+    text = init.read_text()
+    init.write_text(
+        text.replace(
+            "from backend_app.main", f"import backend_app.routes.{name}  # noqa: F401\nfrom backend_app.main", 1
+        )
+    )
+
+
+def shadow_missing(dest: Path, *modules: str) -> Path:
+    """A directory for the front of sys.path whose packages raise ModuleNotFoundError, as a missing one does."""
+    shadow = dest / "shadow"
+    for module in modules:
+        package = shadow / module
+        package.mkdir(parents=True)
+        (package / "__init__.py").write_text(
+            f"raise ModuleNotFoundError(\"No module named '{module}'\", name={module!r})\n"
+        )
+    return shadow
+
+
+def clean_env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("VERCEL", "AWS_", "PYTEST"))}
+    for name in ("DEBUG", "ENVIRONMENT", "DIAGNOSTICS_TOKEN", "BACKEND_LOAD", "CORS_ORIGINS", "API_BASE_PATH"):
+        env.pop(name, None)
+    env.update(extra)
+    return env
+
+
+def drive(root: Path, env: dict[str, str], headers: dict[str, str] | None = None) -> tuple[dict[str, Any], str]:
+    proc = subprocess.run(
+        [sys.executable, str(DRIVER), str(root), json.dumps(headers or {})],
+        env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    line = next(line for line in proc.stdout.splitlines() if line.startswith("RESULT "))
+    return json.loads(line[len("RESULT ") :]), proc.stderr

@@ -1,0 +1,101 @@
+"""The stdlib fallback: CORS for a browser frontend, lifespan, redaction, hints."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from failsafe.diagnosis import diagnose, distribution_for, redact
+from failsafe.lambda_entry import LambdaEntry
+from failsafe.loader import API_DIR, BackendGate
+from tests.failsafe.events import FakeContext, make_event
+
+
+def failing_factory() -> Any:
+    import not_a_real_module_for_tests  # type: ignore[import-not-found]  # noqa: F401
+
+    raise AssertionError("unreachable")
+
+
+def broken_gate(**env: str) -> BackendGate:
+    return BackendGate(factory=failing_factory, environ={"CORS_ORIGINS": "https://app.example", **env})
+
+
+@pytest.mark.anyio
+async def test_fallback_answers_cors_preflight_and_adds_cors_headers() -> None:
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=broken_gate()), base_url="http://t") as client:
+        preflight = await client.options(
+            "/api/status", headers={"origin": "https://app.example", "access-control-request-method": "GET"}
+        )
+        status = await client.get("/api/status", headers={"origin": "https://app.example"})
+        other = await client.get("/api/status", headers={"origin": "https://evil.example"})
+    assert preflight.status_code == 204
+    assert preflight.headers["access-control-allow-origin"] == "https://app.example"
+    assert status.status_code == 200 and status.headers["access-control-allow-origin"] == "https://app.example"
+    assert status.json()["diagnosis"]["module"] == "not_a_real_module_for_tests"
+    assert "access-control-allow-origin" not in other.headers
+
+
+def test_fallback_cors_through_handler() -> None:
+    entry = LambdaEntry(broken_gate())
+    response = entry(make_event("http", "/api/health", headers={"origin": "https://app.example"}), FakeContext())
+    assert response["statusCode"] == 503
+    assert response["headers"]["access-control-allow-origin"] == "https://app.example"
+
+
+def test_fallback_answers_lifespan() -> None:
+    gate = broken_gate()
+    sent: list[dict[str, Any]] = []
+    messages = iter([{"type": "lifespan.startup"}, {"type": "lifespan.shutdown"}])
+
+    async def receive() -> dict[str, Any]:
+        return next(messages)
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    asyncio.run(gate({"type": "lifespan", "asgi": {"version": "3.0"}}, receive, send))
+    assert [m["type"] for m in sent] == ["lifespan.startup.complete", "lifespan.shutdown.complete"]
+
+
+@pytest.mark.parametrize(
+    ("text", "leak"),
+    [
+        ("connect to postgres://admin:s3cr3t-pass@db:5432/app failed", "s3cr3t-pass"),
+        ("redis://:topsecretpw@cache:6379/0 refused", "topsecretpw"),
+        ("bad config password=hunter2hunter2 here", "hunter2hunter2"),
+        ("SECRET_KEY: 'abcdefabcdef' too short", "abcdefabcdef"),
+        ("api_key=AKIA1234567890 rejected", "AKIA1234567890"),
+    ],
+)
+def test_redaction(text: str, leak: str) -> None:
+    assert leak not in redact(text, environ={})
+
+
+def test_redaction_of_secret_environment_values() -> None:
+    assert "value-from-env-123" not in redact("x value-from-env-123 y", environ={"MY_TOKEN": "value-from-env-123"})
+    assert "harmless-value" in redact("x harmless-value y", environ={"REGION": "harmless-value"})
+
+
+@pytest.mark.parametrize(
+    ("module", "dist"),
+    [("jose", "python-jose"), ("multipart", "python-multipart"), ("yaml", "PyYAML"), ("jwt", "PyJWT"),
+     ("redis", "redis"), ("pydantic_settings", "pydantic-settings"), ("jose.jwt", "python-jose")],
+)  # fmt: skip
+def test_well_known_modules_map_to_their_distribution(module: str, dist: str) -> None:
+    assert distribution_for(module) == dist
+
+
+def test_diagnosis_of_an_error_json_has_no_traceback_by_default(tmp_path: Path) -> None:
+    try:
+        raise RuntimeError("token=abcdef0123456789 leaked?")
+    except RuntimeError as exc:
+        diagnosis = diagnose(exc, API_DIR)
+    public = diagnosis.public(with_traceback=False)
+    assert "traceback" not in public and "abcdef0123456789" not in json.dumps(public)
+    assert "abcdef0123456789" not in diagnosis.traceback

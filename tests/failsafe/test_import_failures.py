@@ -1,0 +1,144 @@
+"""The import-failure matrix: each way a backend can fail to load, through every entry point.
+
+Failures are made for real (a broken copy of api/, or a package on the front of sys.path that
+raises ModuleNotFoundError the way a missing one does), one subprocess per kind.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import ROOT
+from tests.failsafe.conftest import add_backend_import, clean_env, copy_project, drive, shadow_missing
+
+
+@dataclass
+class Case:
+    type: str
+    module: str
+    hint: str
+    broken_source: str | None = None
+    shadow: tuple[str, ...] = ()
+    env: dict[str, str] = field(default_factory=dict)
+    absent: tuple[str, ...] = ()  # strings that must appear nowhere in what a client sees
+
+
+CASES = {
+    "missing package": Case("missing_dependency", "jose", "add `python-jose` to api/requirements.txt",
+                            broken_source="import jose  # noqa: F401\n", shadow=("jose",)),
+    "syntax error": Case("syntax_error", "backend_app.routes.broken", "backend_app/routes/broken.py",
+                         broken_source="def handler(:\n    pass\n"),
+    "RuntimeError at import": Case(
+        "import_exception", "backend_app.routes.broken", "RuntimeError",
+        broken_source='raise RuntimeError("cannot reach postgres://admin:hunter2secret@db.internal/app")\n',
+        absent=("hunter2secret",)),
+    "SystemExit at import": Case("system_exit", "backend_app.routes.broken", "sys.exit()",
+                                 broken_source="import sys\nsys.exit(3)\n"),
+    "invalid setting": Case("invalid_settings", "backend_app.core.config", "DEBUG", env={"DEBUG": "maybe-ish"},
+                            absent=("maybe-ish",)),
+    "FastAPI not importable": Case("missing_dependency", "fastapi", "add `fastapi` to api/requirements.txt",
+                                   shadow=("fastapi",)),
+    "Mangum not importable": Case("missing_dependency", "mangum", "add `mangum` to api/requirements.txt",
+                                  shadow=("mangum",)),
+}  # fmt: skip
+
+
+def check_diagnosis(diagnosis: dict[str, Any], case: Case) -> None:
+    assert diagnosis["type"] == case.type
+    assert diagnosis["module"] == case.module
+    assert case.hint in diagnosis["hint"]
+    assert isinstance(diagnosis["missing_requirements"], list)
+    assert "traceback" not in diagnosis  # only with DEBUG or the diagnostics token
+
+
+def check_shape(fmt: str, raw: dict[str, Any]) -> None:
+    assert isinstance(raw["statusCode"], int) and isinstance(raw["body"], str)
+    if fmt == "rest":
+        assert "multiValueHeaders" in raw
+    elif fmt == "alb":
+        assert raw["statusDescription"].startswith(str(raw["statusCode"]))
+    else:
+        assert "multiValueHeaders" not in raw and "statusDescription" not in raw
+
+
+def check_responses(health: dict[str, Any], status: dict[str, Any], other: dict[str, Any], case: Case) -> None:
+    assert health["status"] == 503
+    assert health["body"]["status"] == "unhealthy" and health["body"]["backend_loaded"] is False
+    check_diagnosis(health["body"]["diagnosis"], case)
+    assert status["status"] == 200
+    assert status["body"]["backend_loaded"] is False and status["body"]["status"] == "unhealthy"
+    check_diagnosis(status["body"]["diagnosis"], case)
+    assert other["status"] == 503
+    assert other["body"]["error"]["code"] == "backend_unavailable"
+    # Under a REST stage the link carries the stage (/prod/api/status), so it works when followed.
+    assert other["body"]["error"]["status_url"].endswith("/api/status")
+    assert other["body"]["error"]["request_id"]
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_backend_failure_is_diagnosed_on_every_entry_point(name: str, tmp_path: Path) -> None:
+    case = CASES[name]
+    root = ROOT
+    if case.broken_source is not None:
+        root = copy_project(tmp_path)
+        add_backend_import(root, case.broken_source)
+    env = clean_env(**case.env)
+    if case.shadow:
+        env["PYTHONPATH"] = str(shadow_missing(tmp_path, *case.shadow))
+    results, stderr = drive(root, env)
+
+    asgi = results["asgi"]
+    check_responses(asgi["/api/health"], asgi["/api/status"], asgi["/api/anything"], case)
+    for fmt, responses in results["lambda"].items():
+        check_responses(responses["/api/health"], responses["/api/status"], responses["/api/anything"], case)
+        for response in responses.values():
+            check_shape(fmt, response["raw"])
+    # Logged once at ERROR, as JSON, so log-based alarms fire.
+    errors = [json.loads(line) for line in stderr.splitlines() if line.startswith("{") and '"ERROR"' in line]
+    load_failures = [e for e in errors if e.get("event") == "backend_load_failed"]
+    assert len(load_failures) == 1 and load_failures[0]["level"] == "ERROR"
+    assert load_failures[0]["traceback"].startswith("Traceback")
+    everything = json.dumps(results) + stderr
+    for secret in case.absent:
+        assert secret not in everything
+
+
+def test_traceback_is_shown_with_debug_or_the_diagnostics_token(tmp_path: Path) -> None:
+    root = copy_project(tmp_path)
+    add_backend_import(root, 'raise RuntimeError("boom at import")\n')
+    token = "diag-token-0123456789"
+    plain, _ = drive(root, clean_env(DIAGNOSTICS_TOKEN=token))
+    assert "traceback" not in plain["asgi"]["/api/status"]["body"]["diagnosis"]
+    wrong, _ = drive(root, clean_env(DIAGNOSTICS_TOKEN=token), headers={"X-Diagnostics-Token": "wrong-token"})
+    assert "traceback" not in wrong["asgi"]["/api/status"]["body"]["diagnosis"]
+    with_token, _ = drive(root, clean_env(DIAGNOSTICS_TOKEN=token), headers={"X-Diagnostics-Token": token})
+    assert "boom at import" in with_token["asgi"]["/api/status"]["body"]["diagnosis"]["traceback"]
+    assert "boom at import" in with_token["lambda"]["http"]["/api/status"]["body"]["diagnosis"]["traceback"]
+    debug, _ = drive(root, clean_env(DEBUG="on"))
+    assert "Traceback" in debug["asgi"]["/api/health"]["body"]["diagnosis"]["traceback"]
+
+
+def test_missing_requirements_lists_what_is_not_installed(tmp_path: Path) -> None:
+    root = copy_project(tmp_path)
+    requirements = root / "api" / "requirements.txt"
+    requirements.write_text(requirements.read_text() + "definitely-not-installed-dist==1.0\n")
+    add_backend_import(root, "import definitely_not_installed_dist  # noqa: F401\n")
+    results, _ = drive(root, clean_env())
+    diagnosis = results["asgi"]["/api/status"]["body"]["diagnosis"]
+    assert diagnosis["missing_requirements"] == ["definitely-not-installed-dist"]
+    assert diagnosis["module"] == "definitely_not_installed_dist"
+    assert "add `definitely-not-installed-dist` to api/requirements.txt" in diagnosis["hint"]
+
+
+def test_healthy_backend_through_the_same_driver() -> None:
+    results, _ = drive(ROOT, clean_env())
+    assert results["asgi"]["/api/health"]["status"] == 200
+    assert results["asgi"]["/api/anything"]["body"]["error"]["code"] == "not_found"
+    for responses in results["lambda"].values():
+        assert responses["/api/health"]["body"] == {"status": "healthy", "backend_loaded": True}
+        assert responses["/api/status"]["body"]["backend_loaded"] is True

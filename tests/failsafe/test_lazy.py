@@ -1,0 +1,60 @@
+"""BACKEND_LOAD=lazy: nothing heavy at import, and the backend loads exactly once."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from tests.conftest import ROOT
+from tests.failsafe.conftest import clean_env
+
+SCRIPT = """
+import json, sys
+sys.path.insert(0, {root!r}); sys.path.insert(0, {here!r})
+import api.index as entry
+from events import FakeContext, make_event
+before = sorted(m for m in ("fastapi", "backend_app", "starlette", "pydantic", "mangum") if m in sys.modules)
+statuses = [entry.handler(make_event("http", "/api/health"), FakeContext())["statusCode"] for _ in range(25)]
+statuses += [entry.handler(make_event("rest", "/api/status"), FakeContext())["statusCode"] for _ in range(25)]
+status = json.loads(entry.handler(make_event("http", "/api/status"), FakeContext())["body"])
+print(json.dumps({{"before": before, "statuses": sorted(set(statuses)), "loads": entry.app.load_count,
+                  "invocations": status["cold_start"]["invocations"], "lazy": entry.app.lazy}}))
+"""
+
+
+def run(**env: str) -> dict[str, object]:
+    code = SCRIPT.format(root=str(ROOT), here=str(ROOT / "tests" / "failsafe"))
+    proc = subprocess.run(
+        [sys.executable, "-c", code], env=clean_env(**env), capture_output=True, text=True, timeout=60
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    result: dict[str, object] = json.loads(proc.stdout.strip().splitlines()[-1])
+    return result
+
+
+def test_lazy_import_loads_nothing_heavy_and_loads_once() -> None:
+    result = run(BACKEND_LOAD="lazy")
+    assert result["lazy"] is True
+    assert result["before"] == []
+    assert result["statuses"] == [200]
+    assert result["loads"] == 1
+    assert result["invocations"] == 51
+
+
+def test_eager_import_loads_at_import() -> None:
+    result = run()
+    assert "backend_app" in result["before"] and "fastapi" in result["before"]
+    assert result["loads"] == 1
+
+
+def test_warm_up_ping_loads_a_lazy_backend() -> None:
+    code = (
+        f"import sys; sys.path.insert(0, {str(ROOT)!r})\n"
+        "import api.index as entry\n"
+        "print(entry.handler({'warmer': True}, None), 'backend_app' in sys.modules)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], env=clean_env(BACKEND_LOAD="lazy"), capture_output=True,
+                          text=True, timeout=60)  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "{'warmed': True, 'backend_loaded': True} True"
