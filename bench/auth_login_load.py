@@ -61,7 +61,7 @@ async def login_load(base: str, seconds: float) -> None:
 async def raw_verifies(seconds: float) -> float:
     from backend_app.core.passwords import PasswordHasher
 
-    hasher = PasswordHasher()
+    hasher = PasswordHasher(int(os.environ.get("PASSWORD_HASH_CONCURRENCY") or 0) or None)
     stored = await hasher.hash(PASSWORD)
     done = 0
     deadline = time.perf_counter() + seconds
@@ -81,7 +81,8 @@ def main() -> None:
     seconds = float(sys.argv[1]) if len(sys.argv) > 1 else 10.0
     with tempfile.TemporaryDirectory() as data:
         env = {"ENVIRONMENT": "development", "SECRET_KEY": "bench-secret-key-0123456789abcdef-0123", "DATA_DIR": data,
-               "DATABASE_URL": "", "REDIS_URL": "", "RATE_LIMIT_ENABLED": "false", "LOG_LEVEL": "WARNING"}  # fmt: skip
+               "DATABASE_URL": "", "REDIS_URL": "", "RATE_LIMIT_ENABLED": "false", "LOG_LEVEL": "WARNING",
+               "PASSWORD_HASH_CONCURRENCY": os.environ.get("PASSWORD_HASH_CONCURRENCY", "")}  # fmt: skip
         with instance(env) as base:
             assert (
                 httpx.post(base + "/api/auth/register", json={"email": EMAIL, "password": PASSWORD}).status_code == 201
