@@ -42,6 +42,9 @@ def build_context() -> Any:
         # copes) and reads `argon2.__version__` (deprecated by argon2-cffi); neither matters here.
         warnings.filterwarnings("ignore", "'crypt' is deprecated", DeprecationWarning)
         warnings.filterwarnings("ignore", "Accessing argon2.__version__", DeprecationWarning)
+        # passlib finds its backends itself; importing them here names a missing one plainly.
+        import argon2  # noqa: F401
+        import bcrypt  # noqa: F401
         from passlib.context import CryptContext
 
         context = CryptContext(schemes=list(SCHEMES), deprecated=list(SCHEMES[1:]), **ARGON2_OPTIONS)

@@ -50,6 +50,8 @@ async def _login_body(request: Request) -> LoginCredentials:
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     try:
         if content_type == "application/x-www-form-urlencoded" or content_type == "multipart/form-data":
+            import python_multipart  # noqa: F401  (Starlette's form parser; a plain error when it is missing)
+
             form = await request.form()
             return LoginCredentials(email=str(form.get("username") or ""), password=str(form.get("password") or ""))
         return LoginCredentials.model_validate_json(await request.body())
