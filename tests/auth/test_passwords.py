@@ -11,6 +11,8 @@ import httpx
 import pytest
 
 from backend_app.core.passwords import PasswordHasher, build_context, machine_concurrency
+from backend_app.main import create_app
+from tests.auth.conftest import make_settings
 
 pytestmark = pytest.mark.anyio
 
@@ -58,18 +60,20 @@ async def test_password_length_limits(client: httpx.AsyncClient, length: int, st
         assert [d["field"] for d in response.json()["error"]["details"]] == ["body.password"]
 
 
-async def test_unknown_email_takes_as_long_as_a_wrong_password(client: httpx.AsyncClient, database_url: str) -> None:
-    if not database_url.startswith("sqlite"):
-        pytest.skip("timing is measured once, on SQLite; the database does not change the hashing")
-    await client.post("/api/auth/register", json={"email": "known@example.com", "password": "right password"})
-    await client.post("/api/auth/login", json={"email": "nobody@example.com", "password": "warm up the dummy"})
-    known, unknown = [], []
-    for _ in range(9):  # interleaved, so machine noise falls on both alike
-        for email, samples in (("known@example.com", known), ("nobody@example.com", unknown)):
-            started = time.perf_counter()
-            response = await client.post("/api/auth/login", json={"email": email, "password": "wrong password"})
-            samples.append(time.perf_counter() - started)
-            assert response.status_code == 401
+async def test_unknown_email_takes_as_long_as_a_wrong_password(tmp_path: Any) -> None:
+    # Timed once, on SQLite: the database does not change the hashing.
+    app = create_app(make_settings(f"sqlite:///{tmp_path}/timing.sqlite3"))
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as client:
+        await client.post("/api/auth/register", json={"email": "known@example.com", "password": "right password"})
+        await client.post("/api/auth/login", json={"email": "nobody@example.com", "password": "warm up the dummy"})
+        known, unknown = [], []
+        for _ in range(9):  # interleaved, so machine noise falls on both alike
+            for email, samples in (("known@example.com", known), ("nobody@example.com", unknown)):
+                started = time.perf_counter()
+                response = await client.post("/api/auth/login", json={"email": email, "password": "wrong password"})
+                samples.append(time.perf_counter() - started)
+                assert response.status_code == 401
+    await app.state.database.close()
     ratio = statistics.median(unknown) / statistics.median(known)
     # Without the dummy verify an unknown email answers ~30x faster (no hash at all).
     assert 0.5 < ratio < 2.0, f"unknown/known login time ratio {ratio:.2f}"
