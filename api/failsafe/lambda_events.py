@@ -55,24 +55,92 @@ def _check(condition: bool, what: str) -> None:
         raise EventError("unsupported_event", f"malformed HTTP event: {what}")
 
 
-def _str_map(value: object, name: str, *, multi: bool = False) -> None:
-    if value is None:
+def _text(value: object) -> bool:
+    """A string Mangum can encode: JSON can carry lone surrogates, which UTF-8 cannot."""
+    if not isinstance(value, str):
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _str_map(value: object, name: str, *, multi: bool = False, required: bool = False) -> None:
+    if value is None and not required:
         return
     _check(isinstance(value, Mapping), f"{name} must be an object")
     assert isinstance(value, Mapping)
     for key, item in value.items():
-        _check(isinstance(key, str), f"{name} keys must be strings")
+        _check(_text(key), f"{name} keys must be strings")
         if multi:
-            _check(
-                isinstance(item, list) and all(isinstance(v, str) for v in item),
-                f"{name} values must be lists of strings",
-            )
+            _check(isinstance(item, list) and all(_text(v) for v in item), f"{name} values must be lists of strings")
         else:
-            _check(isinstance(item, str), f"{name} values must be strings")
+            _check(_text(item), f"{name} values must be strings")
 
 
 def _path(value: object, name: str) -> None:
-    _check(isinstance(value, str) and value.startswith("/"), f"{name} must be a path starting with '/'")
+    _check(_text(value) and str(value).startswith("/"), f"{name} must be a path starting with '/'")
+
+
+def _method(value: object, name: str) -> None:
+    _check(_text(value) and bool(value), f"{name} must be a non-empty string")
+
+
+def _host_headers(event: Mapping[str, Any]) -> None:
+    """Mangum turns Host and X-Forwarded-Port into the server port with int(); a bad one would be a 500."""
+    values: list[tuple[str, str]] = []
+    for source in (event.get("headers"), event.get("multiValueHeaders")):
+        for name, value in (source or {}).items():
+            for item in value if isinstance(value, list) else [value]:
+                values.append((name.lower(), item))
+    for name, value in values:
+        if name == "host" and ":" in value:
+            _check(value.count(":") == 1 and _is_int(value.split(":")[1]), "the Host header has a bad port")
+        elif name == "x-forwarded-port":
+            _check(_is_int(value), "X-Forwarded-Port must be a number")
+
+
+def _is_int(value: str) -> bool:
+    try:
+        int(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _validate_http(event: Mapping[str, Any], context: Mapping[str, Any]) -> None:
+    http = context.get("http")
+    _check(isinstance(http, Mapping), "requestContext.http must be an object")
+    assert isinstance(http, Mapping)
+    _method(http.get("method"), "requestContext.http.method")
+    _path(http.get("path"), "requestContext.http.path")
+    _check(_text(http.get("sourceIp")), "requestContext.http.sourceIp must be a string")
+    _check(_text(event.get("rawQueryString", "")), "rawQueryString must be a string")
+    cookies = event.get("cookies")
+    _check(cookies is None or (isinstance(cookies, list) and all(_text(c) for c in cookies)),
+           "cookies must be a list of strings")  # fmt: skip
+    _str_map(event.get("headers", {}), "headers", required=True)  # Mangum reads v2 headers without a None check
+    _str_map(event.get("queryStringParameters"), "queryStringParameters")
+
+
+def _validate_v1(event: Mapping[str, Any], context: Mapping[str, Any], kind: EventKind) -> None:
+    """REST (and HTTP API payload 1.0) and ALB: the fields Mangum reads without checking them."""
+    if kind == "rest":
+        # Mangum picks its REST reader by `resource` (or `version`, for HTTP API payload 1.0).
+        _check("resource" in event or "version" in event, "resource is missing")
+        _check(event.get("version") != "2.0", "version 2.0 needs requestContext.http")
+    _method(event.get("httpMethod"), "httpMethod")
+    _path(event.get("path"), "path")
+    alb_single = kind == "alb" and "multiValueHeaders" not in event
+    _str_map(event.get("headers", {} if not alb_single else None), "headers", required=alb_single)
+    _str_map(event.get("multiValueHeaders", {}), "multiValueHeaders", multi=True, required=kind == "alb")
+    _str_map(event.get("queryStringParameters"), "queryStringParameters")
+    _str_map(event.get("multiValueQueryStringParameters"), "multiValueQueryStringParameters", multi=True)
+    identity = context.get("identity", {})  # present-but-null crashes Mangum's .get("identity", {}).get(...)
+    _check(isinstance(identity, Mapping), "requestContext.identity must be an object")
+    assert isinstance(identity, Mapping)
+    _check(identity.get("sourceIp") is None or _text(identity.get("sourceIp")), "requestContext.identity.sourceIp")
 
 
 def validate(event: Mapping[str, Any], kind: EventKind) -> None:
@@ -83,31 +151,12 @@ def validate(event: Mapping[str, Any], kind: EventKind) -> None:
     _check(isinstance(context, Mapping), "requestContext must be an object")
     assert isinstance(context, Mapping)
     if kind == "http":
-        http = context.get("http")
-        _check(isinstance(http, Mapping), "requestContext.http must be an object")
-        assert isinstance(http, Mapping)
-        _check(isinstance(http.get("method"), str) and bool(http.get("method")), "requestContext.http.method")
-        _path(http.get("path"), "requestContext.http.path")
-        _check(isinstance(http.get("sourceIp", ""), str), "requestContext.http.sourceIp must be a string")
-        _check(isinstance(event.get("rawQueryString", ""), str), "rawQueryString must be a string")
-        cookies = event.get("cookies")
-        _check(cookies is None or (isinstance(cookies, list) and all(isinstance(c, str) for c in cookies)),
-               "cookies must be a list of strings")  # fmt: skip
-        _str_map(event.get("headers"), "headers")
-        _str_map(event.get("queryStringParameters"), "queryStringParameters")
+        _validate_http(event, context)
     else:
-        _check(isinstance(event.get("httpMethod"), str) and bool(event.get("httpMethod")), "httpMethod")
-        _path(event.get("path"), "path")
-        _str_map(event.get("headers"), "headers")
-        _str_map(event.get("multiValueHeaders"), "multiValueHeaders", multi=True)
-        _str_map(event.get("queryStringParameters"), "queryStringParameters")
-        _str_map(event.get("multiValueQueryStringParameters"), "multiValueQueryStringParameters", multi=True)
-        identity = context.get("identity")
-        _check(identity is None or isinstance(identity, Mapping), "requestContext.identity must be an object")
-        if isinstance(identity, Mapping):
-            _check(isinstance(identity.get("sourceIp", ""), str | None), "requestContext.identity.sourceIp")
+        _validate_v1(event, context, kind)
+    _host_headers(event)
     body = event.get("body")
-    _check(body is None or isinstance(body, str), "body must be a string")
+    _check(body is None or _text(body), "body must be a string")
     encoded = event.get("isBase64Encoded", False)
     _check(encoded is None or isinstance(encoded, bool), "isBase64Encoded must be a boolean")
     if encoded and body:
