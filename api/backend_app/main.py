@@ -9,6 +9,7 @@ from fastapi import FastAPI
 
 from backend_app.core.config import Settings, get_settings
 from backend_app.core.errors import install_error_handlers
+from backend_app.core.openapi import COMMON_RESPONSES
 from backend_app.routes import health
 from backend_app.services.registry import ServiceRegistry
 from failsafe import logs
@@ -34,6 +35,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_url="/api/openapi.json" if docs else None,
         lifespan=lifespan,
         debug=False,  # Starlette's debug pages would show tracebacks to anyone
+        responses=COMMON_RESPONSES,  # issue 6: every status any operation can answer
     )
     app.state.settings = settings
     app.state.services = ServiceRegistry()

@@ -1,0 +1,40 @@
+"""The statuses every operation can answer, declared once so the OpenAPI schema tells the truth.
+
+Besides what a route itself returns, any request can meet the middleware (413 body limit, 504
+deadline), the error handlers (400 invalid JSON, 422 validation, 500) and, in front of the app,
+the fallback (503). Each of them answers in the one envelope, described here as `ErrorEnvelope`;
+it replaces FastAPI's default 422 schema, which describes a body this template never sends.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+
+class ErrorDetail(BaseModel):
+    model_config = ConfigDict(extra="allow")  # e.g. `status_url` from the fallback
+
+    code: str
+    message: str
+    request_id: str | None
+    details: Any = None
+
+
+class ErrorEnvelope(BaseModel):
+    error: ErrorDetail
+
+
+def _error(description: str) -> dict[str, Any]:
+    return {"model": ErrorEnvelope, "description": description}
+
+
+COMMON_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: _error("`invalid_json`: the body is not JSON"),
+    413: _error("`payload_too_large`: the body is over MAX_BODY_BYTES"),
+    422: _error("`validation_error`: the request does not fit the schema; `details` lists the fields"),
+    500: _error("`internal_error`: a bug; the log has the traceback under the request id"),
+    503: _error("`backend_unavailable` or `service_unavailable`: see GET /api/status"),
+    504: _error("`timeout`: the request ran past REQUEST_TIMEOUT_S"),
+}
