@@ -59,6 +59,8 @@ def _text(value: object) -> bool:
     """A string Mangum can encode: JSON can carry lone surrogates, which UTF-8 cannot."""
     if not isinstance(value, str):
         return False
+    if value.isascii():
+        return True
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:

@@ -22,10 +22,25 @@ REQUEST_FIELDS = ("method", "path", "status", "duration_ms", "cold_start", "plat
 _configured = False
 
 
+# One encoder for every line: `json.dumps` with options builds a new encoder per call (~2 us of a
+# ~9 us line, and one access line is written per request).
+_ENCODER = json.JSONEncoder(ensure_ascii=False, default=str)
+
+
+def _timestamp(created: float, _cache: dict[int, str] = {}) -> str:  # noqa: B006 - the cache is the point
+    """ISO-8601 UTC with milliseconds; the part up to the second is formatted once per second."""
+    second = int(created)
+    prefix = _cache.get(second)
+    if prefix is None:
+        _cache.clear()
+        prefix = _cache[second] = datetime.fromtimestamp(second, UTC).strftime("%Y-%m-%dT%H:%M:%S")
+    return f"{prefix}.{int((created - second) * 1000):03d}+00:00"
+
+
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         entry: dict[str, Any] = {
-            "timestamp": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "timestamp": _timestamp(record.created),
             "level": record.levelname,
             "logger": record.name,
             "message": record.getMessage(),
@@ -45,7 +60,7 @@ class JsonFormatter(logging.Formatter):
             entry["message"] = redact(entry["message"])
             if "traceback" in entry:
                 entry["traceback"] = redact(entry["traceback"])
-        return json.dumps(entry, ensure_ascii=False, default=str)
+        return _ENCODER.encode(entry)
 
 
 class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
