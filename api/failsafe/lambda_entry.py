@@ -14,7 +14,7 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
-from failsafe import lambda_adapter, lambda_events
+from failsafe import lambda_adapter, lambda_edge, lambda_events
 from failsafe.errors import error_body
 from failsafe.loader import BackendGate
 from failsafe.logs import get_logger
@@ -70,6 +70,8 @@ class LambdaEntry:
             if kind == "unsupported":
                 return self._error(kind, event, context, 400, "unsupported_event", UNSUPPORTED)
             lambda_events.validate(event, kind)
+            if kind == "edge":
+                lambda_edge.validate(event)
             loaded = self.gate.ensure_loaded()
             loop = self._event_loop()
             if loaded.mangum is not None:
@@ -93,7 +95,10 @@ class LambdaEntry:
         body["error"]["request_id"] = request_id
         shape = kind if kind in ("rest", "http", "alb") else "rest"
         log.warning("rejected event: %s", code, extra={"request_id": request_id, "status": status, "event": kind})
-        return lambda_events.json_response(shape, event, status, body, [("x-request-id", request_id), *self._headers])
+        headers = [("x-request-id", request_id), *self._headers]
+        if kind == "edge":
+            return lambda_edge.json_response(status, body, headers)
+        return lambda_events.json_response(shape, event, status, body, headers)
 
 
 def _request_id(context: Any) -> str:

@@ -21,6 +21,14 @@ from tests.hardening.conftest import EVENT_DIR, FIXTURES, FakeContext, make_call
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 BASE_EVENTS = {kind: json.loads((EVENT_DIR / path).read_text()) for kind, path in FIXTURES.items()}
+# No recorded CloudFront event in ../shared/events: this is the viewer-request shape AWS documents.
+BASE_EVENTS["edge"] = {"Records": [{"cf": {
+    "config": {"distributionDomainName": "d111111abcdef8.cloudfront.net", "distributionId": "EDFDVBD6EXAMPLE",
+               "eventType": "viewer-request", "requestId": "4TyzHTaYWb1GX1qTfsHhEqV6HUDd_BzoBZnwfnvQc_1oF26ClkoUSEQ=="},
+    "request": {"clientIp": "203.0.113.178", "method": "GET", "uri": "/api/health", "querystring": "",
+                "headers": {"host": [{"key": "Host", "value": "d111111abcdef8.cloudfront.net"}],
+                            "user-agent": [{"key": "User-Agent", "value": "curl/7.66.0"}]}},
+}}]}  # fmt: skip
 JSON_SCALARS = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(max_size=20)
 JSON_VALUES = st.recursive(
     JSON_SCALARS, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
@@ -48,6 +56,8 @@ def broken_events(draw: st.DrawFn) -> Any:
     kind = draw(st.sampled_from(sorted(BASE_EVENTS)))
     event: dict[str, Any] = copy.deepcopy(BASE_EVENTS[kind])
     path, method = draw(PATHS), draw(METHODS)
+    if kind == "edge":
+        return draw(broken_edge(event, path, method))
     if kind == "http":
         event["rawPath"] = path
         event["requestContext"]["http"].update(path=path, method=method)
@@ -69,11 +79,36 @@ def broken_events(draw: st.DrawFn) -> Any:
     return event
 
 
+@st.composite
+def broken_edge(draw: st.DrawFn, event: dict[str, Any], path: str, method: str) -> Any:
+    request = event["Records"][0]["cf"]["request"]
+    request.update(uri=path, method=method)
+    body = draw(BODIES)
+    if body is not None:
+        request["body"] = {"data": body, "encoding": draw(st.sampled_from(["base64", "text"])),
+                           "inputTruncated": False, "action": "read-only"}  # fmt: skip
+    flips = draw(st.lists(st.booleans(), max_size=16))
+    request["headers"]["origin"] = [{"key": odd_case("origin", flips), "value": "https://x.example"}]
+    for _ in range(draw(st.integers(0, 3))):
+        target = draw(st.sampled_from([request, request["headers"], event["Records"][0]["cf"]]))
+        if target:
+            key = draw(st.sampled_from(sorted(target)))
+            if draw(st.booleans()):
+                target.pop(key)
+            else:
+                target[key] = draw(JSON_VALUES)
+    return event
+
+
 NOT_OBJECTS = JSON_VALUES.filter(lambda v: not isinstance(v, dict)) | st.just(b"raw bytes") | st.just(object())
 
 
 def assert_answer(raw: Any) -> None:
     assert isinstance(raw, dict)
+    if "status" in raw:  # CloudFront's shape: headers as key/value lists (Mangum's status is an int)
+        assert isinstance(raw["status"], int) or raw["status"].isdigit()
+        assert all(isinstance(v, list) and all("value" in i for i in v) for v in raw["headers"].values())
+        raw = {**raw, "statusCode": int(raw["status"]), "headers": {}}
     status, text = raw["statusCode"], raw["body"]
     assert isinstance(status, int) and isinstance(text, str)
     body = base64.b64decode(text) if raw.get("isBase64Encoded") else text.encode()

@@ -133,3 +133,11 @@ def test_docs_page_gets_a_policy_that_lets_it_load(entry_name: str) -> None:
     schema = caller.request("GET", "/api/openapi.json")
     assert schema.status == 200
     assert_strict_csp(schema.headers)
+
+
+def test_lambda_at_edge_rejections_are_in_cloudfronts_shape_and_hardened() -> None:
+    raw = make_caller("rest").handler({"Records": [{"cf": {"request": {"uri": "/"}}}]}, FakeContext())
+    assert raw["status"] == "400"
+    headers = {name: values[0]["value"] for name, values in raw["headers"].items()}
+    assert headers["x-request-id"] == REQUEST_ID
+    assert_hardened(headers)
