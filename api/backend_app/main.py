@@ -7,24 +7,31 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from backend_app.core.client_ip import ClientAddressResolver  # issue 4
 from backend_app.core.config import Settings, get_settings
 from backend_app.core.errors import install_error_handlers
 from backend_app.core.openapi import COMMON_RESPONSES
+from backend_app.middleware.ratelimit import RateLimitMiddleware  # issue 4
 from backend_app.routes import health
 from backend_app.services.registry import ServiceRegistry
+from backend_app.services.setup import build_services  # issue 4
 from failsafe import logs
+from failsafe.platform import detect_platform  # issue 4
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     logs.configure(settings.log_level)
+    services = build_services(settings)  # issue 4: clients are built here, connect lazily
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # Start-up work that prepares services goes here; it runs once per container (the
         # gate drives it) and must never raise: a failure is a degraded service, not a dead
         # instance.
+        await services.start()  # issue 4: one Redis probe, bounded by its timeouts, never raises
         yield
+        await services.stop()
 
     docs = bool(settings.docs_enabled)
     app = FastAPI(
@@ -40,5 +47,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.services = ServiceRegistry()
     install_error_handlers(app)
+    # issue 4: cache and rate limiter, their status, and the per-address limit on every request
+    services.register(app.state.services)
+    app.state.cache = services.cache
+    app.state.rate_limiter = services.rate_limiter
+    if settings.rate_limit_enabled:
+        resolver = ClientAddressResolver(settings.trusted_proxies, on_vercel=detect_platform() == "vercel")
+        app.add_middleware(RateLimitMiddleware, limiter=services.rate_limiter, resolver=resolver,
+                           default_limit=settings.rate_limit_default, auth_limit=settings.rate_limit_auth)  # fmt: skip
     app.include_router(health.router)
     return app

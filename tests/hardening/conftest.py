@@ -8,7 +8,7 @@ import base64
 import copy
 import importlib
 import json
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -98,11 +98,21 @@ async def _asgi(app: Any, method: str, path: str, headers: Mapping[str, str], bo
 
 @dataclass
 class Caller:
-    """`request()` goes through one entry of one gate; `context` is what Lambda would pass."""
+    """`request()` goes through one entry of one gate; `context` is what Lambda would pass.
+
+    ASGI requests share one event loop per caller, as a server's do, so clients the backend opens
+    (Redis) live on one loop and `close()` shuts them down with the backend's lifespan."""
 
     entry: str
     gate: BackendGate
     handler: LambdaEntry
+    loop: asyncio.AbstractEventLoop | None = None
+
+    def close(self) -> None:
+        if self.loop is not None:
+            self.loop.run_until_complete(self.gate.shutdown())
+            self.loop.close()
+        self.handler.close()
 
     def request(
         self,
@@ -114,7 +124,8 @@ class Caller:
     ) -> Reply:
         headers = dict(headers or {})
         if self.entry == "asgi":
-            return asyncio.run(_asgi(self.gate, method, path, headers, body))
+            self.loop = self.loop or asyncio.new_event_loop()
+            return self.loop.run_until_complete(_asgi(self.gate, method, path, headers, body))
         event = real_event(self.entry, method, path, headers, body)
         return lambda_reply(self.handler(event, context or FakeContext()))
 
@@ -138,10 +149,23 @@ def broken_factory() -> tuple[Any, Any]:
     raise AssertionError("unreachable")
 
 
+OPEN_CALLERS: list[Caller] = []
+
+
 def make_caller(entry: str, env: Mapping[str, str] | None = None, *, broken: bool = False, **settings: Any) -> Caller:
     gate = BackendGate(broken_factory if broken else backend_factory(**settings), environ=dict(env or {}))
     gate.ensure_loaded()
-    return Caller(entry, gate, LambdaEntry(gate))
+    caller = Caller(entry, gate, LambdaEntry(gate))
+    OPEN_CALLERS.append(caller)
+    return caller
+
+
+@pytest.fixture(autouse=True)
+def close_callers() -> Iterator[None]:
+    """Each test's backends are shut down after it (their lifespan closes what it opened)."""
+    yield
+    while OPEN_CALLERS:
+        OPEN_CALLERS.pop().close()
 
 
 @pytest.fixture(params=ENTRIES)

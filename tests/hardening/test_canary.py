@@ -21,10 +21,15 @@ from tests.hardening.conftest import ENTRIES, Reply, make_caller
 CANARY = "Canary-7f3a9e/b+Q=zkX2-9d41c0"
 
 
-def secret_settings() -> list[str]:
-    """Every settings field typed SecretStr, as its environment variable name."""
+# Secrets that must parse as URLs carry the canary as their password (URL-encoded, as a URL must).
+URL_SECRETS = {"REDIS_URL": "redis://:{password}@127.0.0.1:6379/15"}
+
+
+def secret_settings() -> dict[str, str]:
+    """Every settings field typed SecretStr, as its environment variable name, set to the canary."""
     hints = typing.get_type_hints(Settings)
-    return sorted(name.upper() for name in Settings.model_fields if "SecretStr" in str(hints[name]))
+    names = sorted(name.upper() for name in Settings.model_fields if "SecretStr" in str(hints[name]))
+    return {name: URL_SECRETS.get(name, "{raw}").format(password=quote(CANARY, safe=""), raw=CANARY) for name in names}
 
 
 def encodings(secret: str) -> set[str]:
@@ -76,8 +81,8 @@ def requests_to_make(caller: Any) -> list[Reply]:
 
 @pytest.mark.parametrize("broken", [False, True])
 def test_canary_never_leaks(monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str], broken: bool) -> None:
-    names = ["DIAGNOSTICS_TOKEN", *secret_settings()]
-    env = {name: CANARY for name in names}
+    env = secret_settings()
+    assert "DIAGNOSTICS_TOKEN" in env and "REDIS_URL" in env
     env.update(CORS_ORIGINS="https://app.example.com", DEBUG="true")  # DEBUG: the fallback shows its traceback
     for name, value in env.items():
         monkeypatch.setenv(name, value)
