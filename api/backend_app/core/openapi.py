@@ -1,7 +1,7 @@
 """The statuses every operation can answer, declared once so the OpenAPI schema tells the truth.
 
-Besides what a route itself returns, any request can meet the middleware (413 body limit, 504
-deadline), the error handlers (400 invalid JSON, 422 validation, 500) and, in front of the app,
+Besides what a route itself returns, any request can meet the middleware (413 body limit, 429 rate
+limit, 504 deadline), the error handlers (400 invalid JSON, 422 validation, 500) and, in front of the app,
 the fallback (503). Each of them answers in the one envelope, described here as `ErrorEnvelope`;
 it replaces FastAPI's default 422 schema, which describes a body this template never sends.
 """
@@ -34,7 +34,8 @@ COMMON_RESPONSES: dict[int | str, dict[str, Any]] = {
     400: _error("`invalid_json`: the body is not JSON"),
     413: _error("`payload_too_large`: the body is over MAX_BODY_BYTES"),
     422: _error("`validation_error`: the request does not fit the schema; `details` lists the fields"),
+    429: _error("`rate_limited`: over the per-address limit; `Retry-After` says when to retry"),
     500: _error("`internal_error`: a bug; the log has the traceback under the request id"),
-    503: _error("`backend_unavailable` or `service_unavailable`: see GET /api/status"),
+    503: _error("`backend_unavailable`, `service_unavailable` or `rate_limit_unavailable`: see GET /api/status"),
     504: _error("`timeout`: the request ran past REQUEST_TIMEOUT_S"),
 }
