@@ -1,6 +1,11 @@
 """The canary: one secret string in every secret setting, an Authorization header, a cookie and a
 password field. It must appear in no response and no log line, raw, URL-encoded or base64-encoded;
-the same captured logs contain every request's id, so an empty capture cannot pass."""
+the same captured logs contain every request's id, so an empty capture cannot pass.
+
+With the auth routes (issue 5) in the build, the canary is also the password of a real account on
+a scratch PostgreSQL database (whose DATABASE_URL carries it as its password too): registered,
+logged in with JSON and with the form, and changed.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +13,10 @@ import base64
 import json
 import os
 import typing
+import uuid
+from collections.abc import Iterator
 from typing import Any
-from urllib.parse import quote, quote_plus
+from urllib.parse import quote, quote_plus, urlencode, urlsplit, urlunsplit
 
 import pytest
 from fastapi import FastAPI
@@ -21,15 +28,40 @@ from tests.hardening.conftest import ENTRIES, Reply, make_caller
 CANARY = "Canary-7f3a9e/b+Q=zkX2-9d41c0"
 
 
+HAS_AUTH = "database_url" in Settings.model_fields
 # Secrets that must parse as URLs carry the canary as their password (URL-encoded, as a URL must).
-URL_SECRETS = {"REDIS_URL": "redis://:{password}@127.0.0.1:6379/15"}
+URL_SECRETS = {"REDIS_URL": "redis://:{password}@127.0.0.1:6379/15", "DATABASE_URL": "{database}"}
+# A PEM private key cannot hold an arbitrary string, and it must come with its public key.
+STRUCTURED = {"JWT_PRIVATE_KEY"}
 
 
-def secret_settings() -> dict[str, str]:
+def secret_settings(database: str) -> dict[str, str]:
     """Every settings field typed SecretStr, as its environment variable name, set to the canary."""
     hints = typing.get_type_hints(Settings)
     names = sorted(name.upper() for name in Settings.model_fields if "SecretStr" in str(hints[name]))
-    return {name: URL_SECRETS.get(name, "{raw}").format(password=quote(CANARY, safe=""), raw=CANARY) for name in names}
+    values = {"password": quote(CANARY, safe=""), "raw": CANARY, "database": database}
+    return {name: URL_SECRETS.get(name, "{raw}").format(**values) for name in names if name not in STRUCTURED}
+
+
+@pytest.fixture(scope="module")
+def database() -> Iterator[str]:
+    """A migrated scratch PostgreSQL database whose URL has the canary as its password (trust auth ignores it)."""
+    if not HAS_AUTH:
+        yield ""
+        return
+    from tests.auth import postgres
+
+    problem = postgres.server_problem()
+    if problem:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{problem}; CI runs the canary against a real PostgreSQL")
+        pytest.skip(problem)
+    name, url = postgres.create_database()
+    parts = urlsplit(url)
+    user = parts.username or "postgres"
+    netloc = f"{user}:{quote(CANARY, safe='')}@{parts.hostname}:{parts.port or 5432}"
+    yield urlunsplit(parts._replace(netloc=netloc))
+    postgres.drop_database(name)
 
 
 def encodings(secret: str) -> set[str]:
@@ -76,14 +108,43 @@ def requests_to_make(caller: Any) -> list[Reply]:
             "/api/health",
             {**auth, "origin": "https://evil.example", "access-control-request-method": "POST"},
         ),
+        *(auth_requests(caller) if HAS_AUTH else []),
     ]
 
 
+def auth_requests(caller: Any) -> list[Reply]:
+    """The canary as a real account's password: sign up, log in (JSON, form, wrong), change it."""
+    email = f"canary-{uuid.uuid4().hex[:12]}@example.com"
+    json_type = {"content-type": "application/json"}
+    form_type = {"content-type": "application/x-www-form-urlencoded"}
+    credentials = json.dumps({"email": email, "password": CANARY}).encode()
+    replies = [
+        caller.request("POST", "/api/auth/register", json_type, credentials),
+        caller.request("POST", "/api/auth/login", json_type, credentials),
+        caller.request(
+            "POST", "/api/auth/login", form_type, urlencode({"username": email, "password": CANARY}).encode()
+        ),
+        caller.request("POST", "/api/auth/login", json_type, credentials.replace(b"Canary", b"Wrong")),
+        caller.request("GET", "/api/users/me", {"authorization": f"Bearer {CANARY}"}),
+    ]
+    token = replies[1].json()["access_token"] if replies[1].status == 200 else "none"
+    change = json.dumps({"current_password": CANARY, "new_password": CANARY + "!"}).encode()
+    replies.append(caller.request("PATCH", "/api/users/me/password", {"authorization": f"Bearer {token}", **json_type},
+                                  change))  # fmt: skip
+    loaded = caller.gate.loaded is not None and caller.gate.loaded.backend is not None
+    expected = [201, 200, 200, 401, 401, 204] if loaded else [503] * 6
+    assert [reply.status for reply in replies] == expected, [r.body[:200] for r in replies]
+    return replies
+
+
 @pytest.mark.parametrize("broken", [False, True])
-def test_canary_never_leaks(monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str], broken: bool) -> None:
-    env = secret_settings()
+def test_canary_never_leaks(
+    monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str], database: str, broken: bool
+) -> None:
+    env = secret_settings(database)
     assert "DIAGNOSTICS_TOKEN" in env and "REDIS_URL" in env
-    env.update(CORS_ORIGINS="https://app.example.com", DEBUG="true")  # DEBUG: the fallback shows its traceback
+    # DEBUG: the fallback shows its traceback; no per-address limit: 4 entries x 6 auth calls from one address
+    env.update(CORS_ORIGINS="https://app.example.com", DEBUG="true", RATE_LIMIT_ENABLED="false")
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     replies: list[Reply] = []

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from fastapi import FastAPI
 from pydantic import BaseModel, ConfigDict
+
+from backend_app.core.errors import AppError
 
 
 class ErrorDetail(BaseModel):
@@ -39,3 +42,34 @@ COMMON_RESPONSES: dict[int | str, dict[str, Any]] = {
     503: _error("`backend_unavailable`, `service_unavailable` or `rate_limit_unavailable`: see GET /api/status"),
     504: _error("`timeout`: the request ran past REQUEST_TIMEOUT_S"),
 }
+
+
+UNAUTHORIZED = {
+    "description": "`unauthorized` / `invalid_token`: a missing, expired or revoked bearer token",
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorEnvelope"}}},
+}
+
+
+def declare_auth_statuses(app: FastAPI) -> None:
+    """Operations that need a bearer token can answer 401 without declaring it themselves."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        schema = build()  # FastAPI caches it in app.openapi_schema; the changes below stay there
+        for path_item in schema.get("paths", {}).values():
+            for operation in path_item.values():
+                if isinstance(operation, dict) and operation.get("security"):
+                    operation.setdefault("responses", {}).setdefault("401", UNAUTHORIZED)
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+def errors_of(*errors: type[AppError]) -> dict[int | str, dict[str, Any]]:
+    """`responses=` for a route from the `AppError` classes it raises, one entry per status."""
+    described: dict[int, list[str]] = {}
+    for error in errors:
+        described.setdefault(error.status_code, []).append(f"`{error.code}`: {error.message}")
+    return {status: _error("; ".join(texts)) for status, texts in sorted(described.items())}
