@@ -5,10 +5,12 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 from fastapi import FastAPI
+from fastapi.responses import StreamingResponse
 
 from failsafe.middleware.deadline import DeadlineMiddleware
 from tests.hardening.conftest import REQUEST_ID, FakeContext, make_caller
@@ -28,6 +30,15 @@ def slow_routes(app: Any) -> None:
     def blocking() -> dict[str, bool]:
         time.sleep(1.5)  # a sync route runs in a worker thread, which cannot be cancelled
         return {"finished": True}
+
+    @app.get("/api/stalls")
+    async def stalls() -> StreamingResponse:
+        async def chunks() -> AsyncIterator[bytes]:
+            yield b"first "
+            await asyncio.sleep(30)
+            yield b"never"
+
+        return StreamingResponse(chunks(), media_type="text/plain")
 
     @app.get("/api/own-timeout")
     async def own_timeout() -> dict[str, bool]:
@@ -97,3 +108,16 @@ def test_fallback_runs_under_the_same_deadline() -> None:
 def test_invalid_timeout_is_refused() -> None:
     with pytest.raises(ValueError, match="timeout_s"):
         DeadlineMiddleware(slow_routes, 0)
+
+
+def test_a_started_response_is_cut_short_and_logged(capfd: pytest.CaptureFixture[str]) -> None:
+    # Once the status line is out a 504 cannot be sent. A server then drops the unfinished response;
+    # Mangum buffers it and cannot finish it, so the Lambda entry answers its 500 envelope. Either
+    # way the caller is not left waiting for the platform's timeout, and the log says why.
+    started = time.perf_counter()
+    reply = make_caller("http", TIMEOUT, extra=slow_routes).request("GET", "/api/stalls")
+    assert time.perf_counter() - started < 5
+    assert reply.status == 500 and reply.json()["error"]["code"] == "internal_error"
+    assert reply.headers["x-content-type-options"] == "nosniff"
+    lines = [json.loads(line) for line in capfd.readouterr().err.splitlines() if line.startswith("{")]
+    assert any(line["message"].startswith("request cut off") and line["level"] == "ERROR" for line in lines)

@@ -38,7 +38,8 @@ class BodyLimitMiddleware:
             await self.app(scope, receive, send)
             return
         declared = header(scope, b"content-length")
-        if declared is not None and declared.strip().isdigit() and int(declared) > self.max_bytes:
+        # isdecimal, not isdigit: "²" is a digit that int() refuses (headers arrive as latin-1).
+        if declared is not None and declared.strip().isdecimal() and int(declared) > self.max_bytes:
             await self._refuse(send, scope)
             return
         received = 0
