@@ -18,6 +18,8 @@ from backend_app.services.setup import build_services  # issue 4
 from failsafe import logs
 from failsafe.platform import detect_platform  # issue 4
 
+log = logs.get_logger("backend")
+
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
@@ -29,6 +31,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # Start-up work that prepares services goes here; it runs once per container (the
         # gate drives it) and must never raise: a failure is a degraded service, not a dead
         # instance.
+        # One DEBUG line per container start: how tests/platforms see start-up ran once (issue 3).
+        log.debug("backend started")
         await services.start()  # issue 4: one Redis probe, bounded by its timeouts, never raises
         yield
         await services.stop()
