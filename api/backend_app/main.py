@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from backend_app.core.client_ip import ClientAddressResolver  # issue 4
 from backend_app.core.config import Settings, get_settings
 from backend_app.core.errors import install_error_handlers
-from backend_app.core.openapi import COMMON_RESPONSES, declare_auth_statuses
+from backend_app.core.openapi import COMMON_RESPONSES, complete_openapi
 from backend_app.middleware.ratelimit import RateLimitMiddleware  # issue 4
 from backend_app.routes import health
 from backend_app.services.registry import ServiceRegistry
@@ -60,5 +60,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.add_middleware(RateLimitMiddleware, limiter=services.rate_limiter, resolver=resolver,
                            default_limit=settings.rate_limit_default, auth_limit=settings.rate_limit_auth)  # fmt: skip
     app.include_router(health.router)
-    declare_auth_statuses(app)  # issue 6
+    complete_openapi(app)  # issue 6
     return app

@@ -9,7 +9,7 @@ from fastapi.security import OAuth2PasswordBearer
 
 from backend_app.core.config import load_settings
 from backend_app.core.errors import ForbiddenError, NotFoundError, ServiceUnavailableError
-from backend_app.core.openapi import COMMON_RESPONSES, declare_auth_statuses, errors_of
+from backend_app.core.openapi import COMMON_RESPONSES, complete_openapi, errors_of
 from backend_app.main import create_app
 
 ENVELOPE = {"$ref": "#/components/schemas/ErrorEnvelope"}
@@ -25,8 +25,12 @@ def add_routes(app: FastAPI) -> None:
 def test_every_operation_declares_the_statuses_any_request_can_meet() -> None:
     app = create_app(load_settings(_env_file=None, docs_enabled=True))
     add_routes(app)
-    declare_auth_statuses(app)
-    paths: dict[str, Any] = app.openapi()["paths"]
+    complete_openapi(app)
+    schema = app.openapi()
+    components = schema["components"]["schemas"]
+    assert components["ErrorEnvelope"]["properties"]["error"] == {"$ref": "#/components/schemas/ErrorDetail"}
+    assert set(components["ErrorDetail"]["required"]) == {"code", "message", "request_id"}
+    paths: dict[str, Any] = schema["paths"]
     for path, item in paths.items():
         for method, operation in item.items():
             declared = operation["responses"]
