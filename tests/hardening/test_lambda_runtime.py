@@ -13,6 +13,8 @@ from scripts.localplatform import events
 from scripts.localplatform.ric import RicProcess
 from tests.conftest import ROOT
 
+# Lambda is production: the auth routes (issue 5) refuse to start without a signing key.
+SECRET_KEY = "hardening-test-secret-key-0123456789abcdef"
 SLOW_ROUTE = """
 
 @router.get("/slow", include_in_schema=False)
@@ -28,7 +30,7 @@ def test_function_timeout_shorter_than_the_setting_still_ends_in_a_504(tmp_path:
     shutil.copytree(ROOT / "api", tmp_path / "api", ignore=shutil.ignore_patterns("__pycache__"))
     health = tmp_path / "api" / "backend_app" / "routes" / "health.py"
     health.write_text(health.read_text(encoding="utf-8") + SLOW_ROUTE, encoding="utf-8")
-    with RicProcess(tmp_path / "api", env={"REQUEST_TIMEOUT_S": "25"}) as runtime:
+    with RicProcess(tmp_path / "api", env={"REQUEST_TIMEOUT_S": "25", "SECRET_KEY": SECRET_KEY}) as runtime:
         runtime.wait_initialized()
         assert runtime.invoke(events.build_event("http", "GET", "/api/health"))["statusCode"] == 200
         started = time.monotonic()
