@@ -1,4 +1,9 @@
-"""Wire users and auth (issue 5) into an app: services, state, routers. No I/O, no driver import."""
+"""Wire users and auth (issue 5) into an app: services and state now, routers on first use.
+
+No I/O and no driver, passlib or jose import here; the routers (and the pydantic fields FastAPI
+builds for them) are added by `LazyRoutesMiddleware` on the first request that is not health or
+status: see that module for the measured reason.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,7 @@ from fastapi import FastAPI
 from backend_app.core.config import Settings
 from backend_app.core.passwords import PasswordHasher
 from backend_app.core.tokens import TokenCodec
-from backend_app.routes import admin, auth, users
+from backend_app.middleware.lazy_routes import LazyRoutesMiddleware
 from backend_app.services.auth import AuthService
 from backend_app.services.database import DatabaseService
 
@@ -22,5 +27,11 @@ def install_auth(app: FastAPI, settings: Settings) -> None:
     app.state.services.add_warnings(database.warnings)
     if settings.secret_key is None:
         app.state.services.add_warnings(lambda: [DEV_KEY_WARNING])
+    app.add_middleware(LazyRoutesMiddleware, install=lambda: include_auth_routes(app))
+
+
+def include_auth_routes(app: FastAPI) -> None:
+    from backend_app.routes import admin, auth, users
+
     for module in (auth, users, admin):
         app.include_router(module.router)
