@@ -48,6 +48,10 @@ class Settings(BaseSettings):
     api_base_path: str | None = None
     backend_load: Literal["eager", "lazy"] = "eager"
     startup_timeout_s: float = Field(default=5.0, gt=0)
+    # Issue 6 (hardening): read leniently by failsafe.stack.StackOptions too; validated strictly here.
+    max_body_bytes: int = Field(default=1024 * 1024, gt=0)
+    request_timeout_s: float = Field(default=25.0, gt=0, allow_inf_nan=False)
+    cors_max_age_s: int = Field(default=600, ge=0)
     # --- issue 4: optional Redis, cache and rate limiter (see backend_app/services/) ---
     redis_url: SecretStr | None = None
     redis_connect_timeout_s: float = Field(default=0.3, gt=0, le=30)

@@ -8,6 +8,13 @@ from fastapi import APIRouter, Request, Response
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 
+from backend_app.core.auth_errors import (
+    AccountDisabledError,
+    EmailTakenError,
+    InvalidCredentialsError,
+    InvalidTokenError,
+)
+from backend_app.core.openapi import errors_of
 from backend_app.deps import Auth, CurrentSession
 from backend_app.schemas.users import Credentials, LoginCredentials, RefreshRequest, TokenResponse, UserOut
 from backend_app.services.auth import TokenPair
@@ -39,7 +46,7 @@ def _tokens(pair: TokenPair) -> TokenResponse:
     return TokenResponse(access_token=pair.access_token, refresh_token=pair.refresh_token, expires_in=pair.expires_in)
 
 
-@router.post("/register", status_code=201, summary="Create an account")
+@router.post("/register", status_code=201, summary="Create an account", responses=errors_of(EmailTakenError))
 async def register(body: Credentials, auth: Auth) -> UserOut:
     """201 with the new user; 409 `email_taken` when the address has an account (which reveals it)."""
     return UserOut.of(await auth.register(body.email, body.password))
@@ -61,7 +68,12 @@ async def _login_body(request: Request) -> LoginCredentials:
         raise RequestValidationError([{**e, "loc": ("body", *e["loc"])} for e in exc.errors()]) from None
 
 
-@router.post("/login", openapi_extra=_LOGIN_BODY, summary="Log in for an access and a refresh token")
+@router.post(
+    "/login",
+    openapi_extra=_LOGIN_BODY,
+    summary="Log in for an access and a refresh token",
+    responses=errors_of(InvalidCredentialsError, AccountDisabledError),
+)
 async def login(request: Request, auth: Auth) -> TokenResponse:
     """401 `invalid_credentials` for a wrong password and an unknown email alike."""
     body = await _login_body(request)
@@ -69,13 +81,17 @@ async def login(request: Request, auth: Auth) -> TokenResponse:
     return _tokens(await auth.login(body.email, body.password))
 
 
-@router.post("/refresh", summary="Trade a refresh token for a new pair")
+@router.post(
+    "/refresh",
+    summary="Trade a refresh token for a new pair",
+    responses=errors_of(InvalidTokenError, AccountDisabledError),
+)
 async def refresh(body: RefreshRequest, auth: Auth) -> TokenResponse:
     """Rotation: the refresh token sent here stops working."""
     return _tokens(await auth.refresh(body.refresh_token))
 
 
-@router.post("/logout", status_code=204, summary="End this login's session")
+@router.post("/logout", status_code=204, summary="End this login's session", responses=errors_of(AccountDisabledError))
 async def logout(session: CurrentSession, auth: Auth) -> Response:
     """The access and refresh tokens of this login stop working, on every instance."""
     await auth.logout(*session)

@@ -68,6 +68,7 @@ class UserPage(BaseModel):
 
 
 class UserUpdate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # strict: `"active": 0` is not `false` (found by the schemathesis fuzz, issue 6)
+    model_config = ConfigDict(extra="forbid", strict=True)
     role: Literal["user", "admin"] | None = None
     active: bool | None = None
