@@ -1,82 +1,31 @@
-"""Build API Gateway / ALB / Function URL events for tests (stdlib only: used in subprocesses)."""
+"""Events and a context for tests; the event builder is the one `scripts/emulate.py` uses."""
 
 from __future__ import annotations
 
-import base64
+import sys
+from pathlib import Path
 from typing import Any
+
+# Importable from subprocesses too (drive_entry.py runs with only this folder on the path).
+_ROOT = str(Path(__file__).resolve().parents[2])
+if _ROOT not in sys.path:
+    sys.path.insert(0, _ROOT)
+
+from scripts.localplatform.events import Format, build_event  # noqa: E402
 
 
 def make_event(
-    fmt: str,
+    fmt: Format,
     path: str,
     method: str = "GET",
     *,
     headers: dict[str, str] | None = None,
     body: str | bytes | None = None,
     stage: str | None = None,
-    query: str = "",
 ) -> dict[str, Any]:
-    headers = {"host": "api.example.com", **(headers or {})}
-    encoded = isinstance(body, bytes)
-    text = base64.b64encode(body).decode() if isinstance(body, bytes) else body
-    if fmt in ("http", "url"):
-        stage_name = stage or "$default"
-        raw_path = f"/{stage}{path}" if stage else path
-        domain = "abc.lambda-url.us-east-1.on.aws" if fmt == "url" else "abc.execute-api.us-east-1.amazonaws.com"
-        return {
-            "version": "2.0",
-            "routeKey": "$default",
-            "rawPath": raw_path,
-            "rawQueryString": query,
-            "headers": headers,
-            "requestContext": {
-                "accountId": "123456789012",
-                "apiId": "abc",
-                "domainName": domain,
-                "http": {"method": method, "path": raw_path, "protocol": "HTTP/1.1", "sourceIp": "203.0.113.9",
-                         "userAgent": "test"},
-                "requestId": "req-http",
-                "stage": stage_name,
-                "timeEpoch": 1700000000000,
-            },
-            "body": text,
-            "isBase64Encoded": encoded,
-        }  # fmt: skip
-    if fmt == "rest":
-        stage_name = stage or "prod"
-        return {
-            "resource": "/{proxy+}",
-            "path": path,
-            "httpMethod": method,
-            "headers": headers,
-            "multiValueHeaders": {k: [v] for k, v in headers.items()},
-            "queryStringParameters": None,
-            "multiValueQueryStringParameters": None,
-            "pathParameters": {"proxy": path.lstrip("/")},
-            "stageVariables": None,
-            "requestContext": {
-                "accountId": "123456789012",
-                "resourcePath": "/{proxy+}",
-                "httpMethod": method,
-                "path": f"/{stage_name}{path}",
-                "stage": stage_name,
-                "requestId": "req-rest",
-                "identity": {"sourceIp": "203.0.113.9"},
-            },
-            "body": text,
-            "isBase64Encoded": encoded,
-        }
-    if fmt == "alb":
-        return {
-            "requestContext": {"elb": {"targetGroupArn": "arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/t/1"}},
-            "httpMethod": method,
-            "path": path,
-            "queryStringParameters": {},
-            "headers": headers,
-            "body": text or "",
-            "isBase64Encoded": encoded,
-        }
-    raise ValueError(fmt)
+    """An event as the platform sends it (bytes bodies travel base64-encoded)."""
+    pairs = [("host", "api.example.com"), *(headers or {}).items()]
+    return build_event(fmt, method, path, headers=pairs, body=body, base64_body=isinstance(body, bytes), stage=stage)
 
 
 class FakeContext:
