@@ -79,3 +79,13 @@ def uvicorn_template(root: Path, **env: str) -> Iterator[str]:
     argv = [sys.executable, "-m", "uvicorn", "api.index:app", "--host", "127.0.0.1", "--port", str(port)]
     with run_server(argv, root, server_env(**env), port) as url:
         yield url
+
+
+@contextmanager
+def same_origin_site(root: Path, **env: str) -> Iterator[str]:
+    """public/ and the API on one origin (tests/operate/same_origin.py) from a project copy."""
+    shutil.copy(Path(__file__).with_name("same_origin.py"), root / "same_origin.py")
+    port = int(env.pop("PORT", "0")) or free_port()
+    argv = [sys.executable, "-m", "uvicorn", "same_origin:app", "--host", "127.0.0.1", "--port", str(port)]
+    with run_server(argv, root, server_env(**env), port) as url:
+        yield url

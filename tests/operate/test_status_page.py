@@ -1,0 +1,83 @@
+"""public/index.html in real headless Chromium: what a person reads on the status page."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.operate.browser import artifact, chromium, render
+from tests.operate.servers import free_port
+from tests.operate.template import MISSING_PACKAGE, break_backend, copy_project, same_origin_site, uvicorn_template
+
+
+@pytest.fixture(scope="module")
+def browser() -> str:
+    return chromium()
+
+
+@pytest.fixture(scope="module")
+def healthy_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    root = copy_project(tmp_path_factory.mktemp("site-healthy"))
+    with same_origin_site(root, CSP_CONNECT="http://127.0.0.1:*") as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def broken_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    root = copy_project(tmp_path_factory.mktemp("site-broken"))
+    break_backend(root)
+    with same_origin_site(root) as url:
+        yield url
+
+
+def visible(page: dict[str, tuple[str, bool]], element_id: str) -> str:
+    text, hidden = page[element_id]
+    assert not hidden, f"#{element_id} is hidden"
+    return text
+
+
+def test_healthy_backend(browser: str, healthy_site: str) -> None:
+    page = render(browser, healthy_site + "/", artifact("status-healthy.png"))
+    assert visible(page, "state") == "healthy"
+    assert visible(page, "summary") == "The backend is loaded and every service is healthy."
+    assert visible(page, "backend") == "loaded"
+    assert visible(page, "platform") == "local"
+    assert page["diagnosis"][1] and page["fetch-error"][1]  # neither shown when all is well
+
+
+def test_broken_backend_shows_the_missing_module_and_the_hint(browser: str, broken_site: str) -> None:
+    page = render(browser, broken_site + "/", artifact("status-broken.png"))
+    assert visible(page, "state") == "unhealthy"
+    assert visible(page, "backend") == "not loaded"
+    assert visible(page, "diagnosis-type") == "missing_dependency"
+    assert visible(page, "diagnosis-module") == MISSING_PACKAGE
+    hint = f"add {MISSING_PACKAGE.replace('_', '-')} to api/requirements.txt and redeploy"
+    assert visible(page, "diagnosis-hint") == hint
+    assert page["services-card"][1]  # no services to claim when the backend is not there
+
+
+def test_unreachable_api_says_so(browser: str, healthy_site: str) -> None:
+    api = f"http://127.0.0.1:{free_port()}"
+    page = render(browser, f"{healthy_site}/?api={api}", artifact("status-unreachable.png"))
+    assert visible(page, "state") == "unreachable"
+    assert visible(page, "fetch-error-message").startswith(f"Could not fetch {api}/api/status")
+    assert page["details"][1]
+
+
+def test_other_origin_allowed_by_cors(browser: str, healthy_site: str, tmp_path: Path) -> None:
+    page_origin = healthy_site  # the page's origin, listed in the API's CORS_ORIGINS
+    with uvicorn_template(copy_project(tmp_path), CORS_ORIGINS=page_origin, GIT_SHA="a1b2c3d") as api:
+        page = render(browser, f"{healthy_site}/?api={api}")
+    assert visible(page, "source-url") == f"{api}/api/status"
+    assert visible(page, "state") == "healthy"
+    assert visible(page, "version") == "a1b2c3d"
+
+
+def test_other_origin_refused_by_cors_names_the_fix(browser: str, healthy_site: str, tmp_path: Path) -> None:
+    with uvicorn_template(copy_project(tmp_path), CORS_ORIGINS="https://someone-else.example") as api:
+        page = render(browser, f"{healthy_site}/?api={api}")
+    assert visible(page, "state") == "unreachable"
+    hints = visible(page, "fetch-error-hints")
+    assert f"its CORS_ORIGINS must list {healthy_site}" in hints
