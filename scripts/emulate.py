@@ -1,0 +1,157 @@
+#!/usr/bin/env python3
+"""Run the template the way Lambda does, on this machine.
+
+    python scripts/emulate.py invoke --format http --method GET --path /api/health
+    python scripts/emulate.py invoke --event event.json --runtime ric --fail-on-5xx
+
+`invoke` builds an API Gateway REST (`rest`), HTTP API (`http`), ALB (`alb`) or Function URL
+(`url`) event, or reads one from a file (`-` for stdin), runs it through `index.handler` of the
+task root (default: this project's `api/`) in this process or through the real Lambda runtime
+client (`--runtime ric`, awslambdaric in a child process), and prints the response with its body
+decoded. Exit status: 0 on an answer, 1 on a 5xx with `--fail-on-5xx`, 2 when the runtime failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import os
+import sys
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from scripts.localplatform import events, ric  # noqa: E402
+
+
+class LocalContext:
+    """The fields of Lambda's context object the template (and Mangum) read."""
+
+    def __init__(self, function_name: str, memory_mb: int, timeout_s: float) -> None:
+        self.aws_request_id = str(uuid.uuid4())
+        self.function_name = function_name
+        self.function_version = "$LATEST"
+        self.memory_limit_in_mb = str(memory_mb)
+        self.invoked_function_arn = f"arn:aws:lambda:us-east-1:{events.ACCOUNT}:function:{function_name}"
+        self.log_group_name = f"/aws/lambda/{function_name}"
+        self.log_stream_name = "local"
+        self._deadline = time.monotonic() + timeout_s
+
+    def get_remaining_time_in_millis(self) -> int:
+        return max(0, int((self._deadline - time.monotonic()) * 1000))
+
+
+def invoke_in_process(task_root: Path, handler: str, event: Any, env: dict[str, str]) -> Any:
+    """Import the handler as Lambda does (task root on sys.path, Lambda's variables set) and call it."""
+    lambda_env = ric.lambda_environment(task_root, handler, "")
+    for name in ("AWS_LAMBDA_RUNTIME_API", "PYTHONPATH"):
+        lambda_env.pop(name)
+    for name, value in lambda_env.items():
+        os.environ.setdefault(name, value)
+    os.environ.update(env)
+    sys.path.insert(0, str(task_root))
+    module_name, function = handler.rsplit(".", 1)
+    function_obj = getattr(importlib.import_module(module_name), function)
+    return function_obj(event, LocalContext(lambda_env["AWS_LAMBDA_FUNCTION_NAME"], 512, 30.0))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="emulate.py", description=__doc__.split("\n\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    invoke = commands.add_parser("invoke", help="run one event through the Lambda handler")
+    source = invoke.add_mutually_exclusive_group()
+    source.add_argument("--event", help="a JSON event file ('-' reads stdin) instead of building one")
+    source.add_argument("--format", choices=events.FORMATS, default="http", help="event source (default: http)")
+    invoke.add_argument("--method", default="GET")
+    invoke.add_argument("--path", default="/api/health", help="path with an optional ?query")
+    invoke.add_argument("--header", action="append", default=[], metavar="'NAME: VALUE'")
+    invoke.add_argument("--body", help="request body; @FILE reads a file")
+    invoke.add_argument("--base64", action="store_true", help="send the body base64-encoded (auto when not UTF-8)")
+    invoke.add_argument("--stage", help="API Gateway stage (rest: default prod; http: default $default)")
+    invoke.add_argument("--source-ip", default="203.0.113.7")
+    invoke.add_argument("--runtime", choices=("inproc", "ric"), default="inproc", help="default: inproc")
+    invoke.add_argument("--task-root", type=Path, default=ROOT / "api", help="default: ./api")
+    invoke.add_argument("--handler", default="index.handler")
+    invoke.add_argument("--env", action="append", default=[], metavar="NAME=VALUE", help="set for the function")
+    invoke.add_argument("--fail-on-5xx", action="store_true", help="exit 1 when the status is 5xx")
+    invoke.add_argument("--raw", action="store_true", help="print the handler's return value as JSON")
+    return parser
+
+
+def make_event(args: argparse.Namespace) -> Any:
+    if args.event:
+        text = sys.stdin.read() if args.event == "-" else Path(args.event).read_text(encoding="utf-8")
+        return json.loads(text)
+    body: bytes | None = None
+    if args.body is not None:
+        body = Path(args.body[1:]).read_bytes() if args.body.startswith("@") else args.body.encode()
+    headers = []
+    for item in args.header:
+        name, sep, value = item.partition(":")
+        if not sep:
+            raise SystemExit(f"--header wants 'Name: value', got {item!r}")
+        headers.append((name.strip(), value.strip()))
+    return events.build_event(
+        args.format,
+        args.method,
+        args.path,
+        headers=headers,
+        body=body,
+        base64_body=True if args.base64 else None,
+        stage=args.stage,
+        source_ip=args.source_ip,
+    )
+
+
+def render(response: Any) -> str:
+    if not isinstance(response, dict) or "statusCode" not in response:
+        return json.dumps(response, indent=2)  # not an HTTP answer (a warm-up acknowledgement)
+    lines = [f"HTTP {response['statusCode']}"]
+    for name, value in (response.get("headers") or {}).items():
+        lines.append(f"{name}: {value}")
+    for name, values in (response.get("multiValueHeaders") or {}).items():
+        if name not in (response.get("headers") or {}) or len(values) > 1:
+            lines += [f"{name}: {value}" for value in values]
+    lines += [f"set-cookie: {cookie}" for cookie in response.get("cookies") or []]
+    body = events.decoded_body(response)
+    try:
+        text = json.dumps(json.loads(body), indent=2, ensure_ascii=False)
+    except ValueError:
+        text = body.decode("utf-8", "replace")
+    return "\n".join([*lines, "", text])
+
+
+def run_invoke(args: argparse.Namespace) -> int:
+    event = make_event(args)
+    env = dict(item.split("=", 1) for item in args.env)
+    task_root = args.task_root.resolve()
+    try:
+        if args.runtime == "ric":
+            with ric.RicProcess(task_root, args.handler, env=env) as runtime:
+                response = runtime.invoke(event)
+                sys.stderr.write(runtime.output())
+        else:
+            response = invoke_in_process(task_root, args.handler, event, env)
+    except (ric.InitError, ric.InvocationError) as exc:
+        print(f"the runtime failed: {exc}", file=sys.stderr)
+        return 2
+    print(render(response) if not args.raw else json.dumps(response, indent=2))
+    status = response.get("statusCode") if isinstance(response, dict) else None
+    return 1 if args.fail_on_5xx and isinstance(status, int) and status >= 500 else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command == "invoke":
+        return run_invoke(args)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
