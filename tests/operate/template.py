@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -10,12 +11,19 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from tests.conftest import ROOT
 from tests.operate.servers import free_port
 
 MISSING_PACKAGE = "acme_billing_sdk"  # a package nobody installs: the broken backend imports it
+# What a production header for the status page can be: nothing inline, nothing from elsewhere.
+STRICT_CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self' http://127.0.0.1:*; "
+    "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+)
 
 
 def copy_project(dest: Path) -> Path:
@@ -55,15 +63,21 @@ def wait_for_port(port: int, proc: subprocess.Popen[bytes], log: Path, deadline_
     raise AssertionError(f"server did not listen within {deadline_s}s:\n{log.read_text()[-4000:]}")
 
 
+@dataclass(frozen=True)
+class Server:
+    url: str
+    log: Path  # what the server printed (stdout and stderr)
+
+
 @contextmanager
-def run_server(argv: list[str], cwd: Path, env: dict[str, str], port: int) -> Iterator[str]:
-    """Start a server process, wait until it listens, yield its base URL, stop it."""
+def run_server(argv: list[str], cwd: Path, env: dict[str, str], port: int) -> Iterator[Server]:
+    """Start a server process, wait until it listens, yield its URL and log, stop it."""
     log = cwd / f"server-{port}.log"
     with log.open("wb") as out:
         proc = subprocess.Popen(argv, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)
     try:
         wait_for_port(port, proc, log)
-        yield f"http://127.0.0.1:{port}"
+        yield Server(f"http://127.0.0.1:{port}", log)
     finally:
         proc.terminate()
         try:
@@ -77,15 +91,30 @@ def run_server(argv: list[str], cwd: Path, env: dict[str, str], port: int) -> It
 def uvicorn_template(root: Path, **env: str) -> Iterator[str]:
     port = free_port()
     argv = [sys.executable, "-m", "uvicorn", "api.index:app", "--host", "127.0.0.1", "--port", str(port)]
-    with run_server(argv, root, server_env(**env), port) as url:
-        yield url
+    with run_server(argv, root, server_env(**env), port) as server:
+        yield server.url
+
+
+def write_vercel_json(root: Path, *, rewrites: bool = True) -> dict[str, Any]:
+    """The copy's vercel.json (the project's own, or a minimal one) plus a strict CSP on every path."""
+    path = root / "vercel.json"
+    source = ROOT / "vercel.json"
+    config: dict[str, Any] = json.loads(source.read_text()) if source.is_file() else {}
+    if rewrites:
+        config.setdefault("rewrites", [{"source": "/api/(.*)", "destination": "/api/index"}])
+    else:
+        config.pop("rewrites", None)
+    csp = {"key": "Content-Security-Policy", "value": STRICT_CSP}
+    config.setdefault("headers", []).append({"source": "/(.*)", "headers": [csp]})
+    path.write_text(json.dumps(config, indent=2))
+    return config
 
 
 @contextmanager
-def same_origin_site(root: Path, **env: str) -> Iterator[str]:
-    """public/ and the API on one origin (tests/operate/same_origin.py) from a project copy."""
-    shutil.copy(Path(__file__).with_name("same_origin.py"), root / "same_origin.py")
-    port = int(env.pop("PORT", "0")) or free_port()
-    argv = [sys.executable, "-m", "uvicorn", "same_origin:app", "--host", "127.0.0.1", "--port", str(port)]
-    with run_server(argv, root, server_env(**env), port) as url:
-        yield url
+def emulator(root: Path, *args: str, **env: str) -> Iterator[Server]:
+    """`scripts/emulate.py serve ARGS` for a project copy; `env` reaches the function through --env."""
+    port = free_port()
+    argv = [sys.executable, str(ROOT / "scripts" / "emulate.py"), "serve", *args, "--port", str(port),
+            "--project-root", str(root), *(f"--env={name}={value}" for name, value in env.items())]  # fmt: skip
+    with run_server(argv, root, server_env(), port) as server:
+        yield server

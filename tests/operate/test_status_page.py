@@ -8,8 +8,16 @@ from pathlib import Path
 import pytest
 
 from tests.operate.browser import artifact, chromium, render
+from tests.operate.png import pixel
 from tests.operate.servers import free_port
-from tests.operate.template import MISSING_PACKAGE, break_backend, copy_project, same_origin_site, uvicorn_template
+from tests.operate.template import (
+    MISSING_PACKAGE,
+    break_backend,
+    copy_project,
+    emulator,
+    uvicorn_template,
+    write_vercel_json,
+)
 
 
 @pytest.fixture(scope="module")
@@ -19,17 +27,24 @@ def browser() -> str:
 
 @pytest.fixture(scope="module")
 def healthy_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """public/ and the API on one origin, as Vercel serves them (the emulator, vercel.json with a strict CSP)."""
     root = copy_project(tmp_path_factory.mktemp("site-healthy"))
-    with same_origin_site(root, CSP_CONNECT="http://127.0.0.1:*") as url:
-        yield url
+    write_vercel_json(root)
+    with emulator(root, "--platform", "vercel") as server:
+        yield server.url
 
 
 @pytest.fixture(scope="module")
 def broken_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     root = copy_project(tmp_path_factory.mktemp("site-broken"))
+    write_vercel_json(root)
     break_backend(root)
-    with same_origin_site(root) as url:
-        yield url
+    with emulator(root, "--platform", "vercel") as server:
+        yield server.url
+
+
+# The banner's background (status.css), where a screenshot of 1000x1200 shows it.
+BANNER = {"healthy": (0xE8, 0xF6, 0xEE), "degraded": (0xFF, 0xF4, 0xE0), "unhealthy": (0xFD, 0xEC, 0xEA)}
 
 
 def visible(page: dict[str, tuple[str, bool]], element_id: str) -> str:
@@ -39,16 +54,19 @@ def visible(page: dict[str, tuple[str, bool]], element_id: str) -> str:
 
 
 def test_healthy_backend(browser: str, healthy_site: str) -> None:
-    page = render(browser, healthy_site + "/", artifact("status-healthy.png"))
+    shot = artifact("status-healthy.png")
+    page = render(browser, healthy_site + "/", shot)
     assert visible(page, "state") == "healthy"
     assert visible(page, "summary") == "The backend is loaded and every service is healthy."
     assert visible(page, "backend") == "loaded"
-    assert visible(page, "platform") == "local"
+    assert visible(page, "platform") == "vercel"
     assert page["diagnosis"][1] and page["fetch-error"][1]  # neither shown when all is well
+    assert pixel(shot, 500, 140) == BANNER["healthy"]  # status.css applied under the strict CSP
 
 
 def test_broken_backend_shows_the_missing_module_and_the_hint(browser: str, broken_site: str) -> None:
-    page = render(browser, broken_site + "/", artifact("status-broken.png"))
+    shot = artifact("status-broken.png")
+    page = render(browser, broken_site + "/", shot)
     assert visible(page, "state") == "unhealthy"
     assert visible(page, "backend") == "not loaded"
     assert visible(page, "diagnosis-type") == "missing_dependency"
@@ -56,6 +74,7 @@ def test_broken_backend_shows_the_missing_module_and_the_hint(browser: str, brok
     hint = f"add {MISSING_PACKAGE.replace('_', '-')} to api/requirements.txt and redeploy"
     assert visible(page, "diagnosis-hint") == hint
     assert page["services-card"][1]  # no services to claim when the backend is not there
+    assert pixel(shot, 500, 140) == BANNER["unhealthy"]
 
 
 def test_unreachable_api_says_so(browser: str, healthy_site: str) -> None:
