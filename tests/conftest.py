@@ -7,7 +7,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 API = ROOT / "api"
-EVENTS = ROOT.parent / "shared" / "events"
+# Real event payloads written by AWS projects (copied from the shared fixtures; SOURCE.txt says where from).
+EVENTS = ROOT / "tests" / "events"
 for entry in (str(ROOT), str(API)):
     if entry not in sys.path:
         sys.path.insert(0, entry)

@@ -7,11 +7,15 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from backend_app.core.client_ip import ClientAddressResolver  # issue 4
 from backend_app.core.config import Settings, get_settings
 from backend_app.core.errors import install_error_handlers
+from backend_app.middleware.ratelimit import RateLimitMiddleware  # issue 4
 from backend_app.routes import health
 from backend_app.services.registry import ServiceRegistry
+from backend_app.services.setup import build_services  # issue 4
 from failsafe import logs
+from failsafe.platform import detect_platform  # issue 4
 
 log = logs.get_logger("backend")
 
@@ -19,6 +23,7 @@ log = logs.get_logger("backend")
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     logs.configure(settings.log_level)
+    services = build_services(settings)  # issue 4: clients are built here, connect lazily
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -27,7 +32,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # instance.
         # One line per container start: how the platform tests see that start-up ran once (issue 3).
         log.info("backend started")
+        await services.start()  # issue 4: one Redis probe, bounded by its timeouts, never raises
         yield
+        await services.stop()
 
     docs = bool(settings.docs_enabled)
     app = FastAPI(
@@ -42,5 +49,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.services = ServiceRegistry()
     install_error_handlers(app)
+    # issue 4: cache and rate limiter, their status, and the per-address limit on every request
+    services.register(app.state.services)
+    app.state.cache = services.cache
+    app.state.rate_limiter = services.rate_limiter
+    if settings.rate_limit_enabled:
+        resolver = ClientAddressResolver(settings.trusted_proxies, on_vercel=detect_platform() == "vercel")
+        app.add_middleware(RateLimitMiddleware, limiter=services.rate_limiter, resolver=resolver,
+                           default_limit=settings.rate_limit_default, auth_limit=settings.rate_limit_auth)  # fmt: skip
     app.include_router(health.router)
     return app

@@ -18,7 +18,7 @@ OTHER_FIXTURES = sorted(EVENTS.glob("*/other/*.json"))
 
 
 def test_fixtures_are_present() -> None:
-    # The folder sits beside the project (../shared/events); without it these tests would test nothing.
+    # Without the fixtures the parametrised tests below would test nothing.
     assert len(HTTP_FIXTURES) >= 20 and len(OTHER_FIXTURES) >= 5
 
 

@@ -40,6 +40,18 @@ class Settings(BaseSettings):
     api_base_path: str | None = None
     backend_load: Literal["eager", "lazy"] = "eager"
     startup_timeout_s: float = Field(default=5.0, gt=0)
+    # --- issue 4: optional Redis, cache and rate limiter (see backend_app/services/) ---
+    redis_url: SecretStr | None = None
+    redis_connect_timeout_s: float = Field(default=0.3, gt=0, le=30)
+    redis_op_timeout_s: float = Field(default=0.25, gt=0, le=30)
+    redis_retry_after_s: float = Field(default=30.0, gt=0)
+    redis_key_prefix: str = Field(default="app", min_length=1, max_length=64)
+    memory_cache_max_items: int = Field(default=10_000, ge=1)
+    rate_limit_enabled: EnvBool = True
+    rate_limit_default: str = "120/minute"
+    rate_limit_auth: str = "10/minute"
+    rate_limit_fail_closed: EnvList = Field(default_factory=list)
+    trusted_proxies: EnvList = Field(default_factory=list)
 
     @field_validator("environment", "log_level", "backend_load", mode="before")
     @classmethod
@@ -51,7 +63,7 @@ class Settings(BaseSettings):
             )
         return value
 
-    @field_validator("cors_origins", mode="before")
+    @field_validator("cors_origins", "rate_limit_fail_closed", "trusted_proxies", mode="before")
     @classmethod
     def _split_list(cls, value: Any) -> Any:
         return envparse.parse_list(value) if isinstance(value, str) else value
@@ -66,6 +78,33 @@ class Settings(BaseSettings):
                 re.compile(value)
             except re.error:
                 raise ValueError("must be a valid regular expression") from None
+        return value
+
+    @field_validator("rate_limit_default", "rate_limit_auth")
+    @classmethod
+    def _one_limit(cls, value: str) -> str:
+        from backend_app.core.limits_syntax import check_limit
+
+        return check_limit(value)
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        import ipaddress
+
+        for item in value:
+            try:
+                ipaddress.ip_network(item, strict=False)
+            except ValueError:
+                raise ValueError("must be a comma list of IP addresses or CIDR networks") from None
+        return value
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_scheme(cls, value: SecretStr | None) -> SecretStr | None:
+        # The message never repeats the value: it holds the password.
+        if value is not None and not value.get_secret_value().startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("must start with redis://, rediss:// or unix://")
         return value
 
     @model_validator(mode="after")
