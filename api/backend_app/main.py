@@ -30,8 +30,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # Start-up work that prepares services goes here; it runs once per container (the
         # gate drives it) and must never raise: a failure is a degraded service, not a dead
         # instance.
-        # One line per container start: how the platform tests see that start-up ran once (issue 3).
-        log.info("backend started")
+        # One DEBUG line per container start: how tests/platforms see start-up ran once (issue 3).
+        log.debug("backend started")
         await services.start()  # issue 4: one Redis probe, bounded by its timeouts, never raises
         yield
         await services.stop()

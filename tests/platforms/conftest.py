@@ -12,6 +12,7 @@ from scripts.localplatform import events
 
 ROOT = Path(__file__).resolve().parents[2]
 MISSING = "not_installed_pkg_xyz"
+DEBUG_LOGS = {"LOG_LEVEL": "DEBUG"}  # the backend's lifespan logs "backend started" at DEBUG
 
 
 def _copy_project(target: Path) -> Path:

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 from scripts.localplatform.ric import InitError, RicProcess
-from tests.platforms.conftest import MISSING, ROOT, health_event, lines_with
+from tests.platforms.conftest import DEBUG_LOGS, MISSING, ROOT, health_event, lines_with
 
 
 def test_health_over_several_invocations_in_one_process_starts_up_once() -> None:
-    with RicProcess(ROOT / "api") as runtime:
+    with RicProcess(ROOT / "api", env=DEBUG_LOGS) as runtime:
         for _ in range(3):
             response = runtime.invoke(health_event())
             assert response["statusCode"] == 200

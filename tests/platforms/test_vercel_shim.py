@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from scripts.localplatform.vercel import UnrecoverableError, VercelProcess
-from tests.platforms.conftest import MISSING, ROOT
+from tests.platforms.conftest import DEBUG_LOGS, MISSING, ROOT
 
 
 def test_health_and_status_on_the_real_backend() -> None:
@@ -31,7 +31,7 @@ def test_health_and_status_on_the_real_backend() -> None:
 
 
 def test_lifespan_runs_once_per_instance() -> None:
-    with VercelProcess(ROOT) as shim:
+    with VercelProcess(ROOT, env=DEBUG_LOGS) as shim:
         for _ in range(4):
             assert shim.request("GET", "/api/health").status == 200
         started = [line for line in shim.logs() if '"backend started"' in line]

@@ -1,0 +1,68 @@
+"""Shared by the benchmarks: fresh probe processes, interleaved, and medians with ratios."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PROBE = ROOT / "bench" / "_probe.py"
+
+# Both apps run as deployed on Lambda: production defaults, Lambda's variables.
+ENV = {
+    **os.environ,
+    "AWS_LAMBDA_FUNCTION_NAME": "bench",
+    "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
+    "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "512",
+    "AWS_REGION": "us-east-1",
+    "PYTHONDONTWRITEBYTECODE": "",
+}
+
+
+def probe(app: str, mode: str, count: int = 0) -> dict[str, float]:
+    """One fresh process; its stderr (the template's JSON request logs) is discarded, as CloudWatch would take it."""
+    result = subprocess.run(
+        [sys.executable, str(PROBE), app, mode, str(count)],
+        capture_output=True, text=True, env=ENV, cwd=ROOT, check=False,
+    )  # fmt: skip
+    if result.returncode != 0:
+        raise SystemExit(f"probe {app} {mode} failed:\n{result.stderr}")
+    data: dict[str, float] = json.loads(result.stdout.strip().splitlines()[-1])
+    return data
+
+
+def interleaved(apps: list[str], mode: str, runs: int, count: int = 0) -> dict[str, list[dict[str, float]]]:
+    """`runs` rounds; each round runs every app once, in a rotating order, so drift hits all alike."""
+    samples: dict[str, list[dict[str, float]]] = {app: [] for app in apps}
+    for round_ in range(runs):
+        order = apps[round_ % len(apps) :] + apps[: round_ % len(apps)]
+        for app in order:
+            samples[app].append(probe(app, mode, count))
+    return samples
+
+
+def median(samples: list[dict[str, float]], key: str) -> float:
+    return statistics.median(sample[key] for sample in samples)
+
+
+def verdict(ratio: float, target: float, *, at_most: bool) -> str:
+    ok = ratio <= target if at_most else ratio >= target
+    return f"{'OK' if ok else 'MISSED'} (target {'<=' if at_most else '>='} {target}x)"
+
+
+def machine() -> str:
+    return f"{os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()} {platform.machine()}"
+
+
+def paired_ratios(a: list[dict[str, float]], b: list[dict[str, float]], key: str) -> str:
+    """Median and quartiles of per-round ratios a/b: robust to load that drifts between rounds."""
+    ratios = sorted(x[key] / y[key] for x, y in zip(a, b, strict=True))
+    if len(ratios) < 4:
+        return f"per-round ratios {', '.join(f'{r:.2f}' for r in ratios)}"
+    q1, q2, q3 = statistics.quantiles(ratios, n=4)
+    return f"per-round ratio median {q2:.2f}x (quartiles {q1:.2f}-{q3:.2f})"
