@@ -107,7 +107,7 @@
         (d.module || "an unknown module") + "). Only /api/health and /api/status answer.");
     } else if (doc.status === "degraded") {
       setBanner("degraded", "degraded", "The backend is loaded and serving; " + (down.join(", ") || "a service") +
-        " runs on a fallback.");
+        (down.length > 1 ? " run" : " runs") + " on a fallback.");
     } else {
       setBanner("healthy", "healthy", "The backend is loaded and every service is healthy.");
     }

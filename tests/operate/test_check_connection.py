@@ -113,21 +113,11 @@ def test_other_answers_are_unexpected() -> None:
     assert "a rewrite to index.html" in text
 
 
-def test_degraded_services_are_named() -> None:
-    # Stands in for the template with a Redis that is down (see test_template_degraded_* when present).
-    status = {
-        "status": "degraded",
-        "backend_loaded": True,
-        "services": {
-            "cache": {"backend": "memory", "configured": "redis", "healthy": False, "detail": "connection refused"},
-            "database": {"backend": "postgresql", "configured": "postgresql", "healthy": True, "detail": None},
-        },
-    }
-    with http_stub(200, status) as port:
-        code, report, text = check(f"http://127.0.0.1:{port}")
+def test_degraded_services_are_named(degraded_url: str) -> None:
+    code, report, text = check(degraded_url)
     assert (code, report["class"]) == (11, "degraded")
-    assert [s["name"] for s in report["services"]] == ["cache"]
-    assert "cache on memory (configured redis): connection refused" in text
+    assert sorted(s["name"] for s in report["services"]) == ["cache", "rate_limiter"]
+    assert "service:  cache on memory (configured redis): Redis connection refused" in text
 
 
 def test_healthy_template(healthy_url: str) -> None:

@@ -77,6 +77,21 @@ def test_broken_backend_shows_the_missing_module_and_the_hint(browser: str, brok
     assert pixel(shot, 500, 140) == BANNER["unhealthy"]
 
 
+def test_degraded_backend_names_the_services_on_a_fallback(browser: str, tmp_path: Path) -> None:
+    root = copy_project(tmp_path)
+    write_vercel_json(root)
+    with emulator(root, "--platform", "vercel", REDIS_URL=f"redis://127.0.0.1:{free_port()}/0") as server:
+        shot = artifact("status-degraded.png")
+        page = render(browser, server.url + "/", shot)
+    assert visible(page, "state") == "degraded"
+    assert visible(page, "summary") == "The backend is loaded and serving; cache, rate_limiter run on a fallback."
+    services = visible(page, "services")
+    assert "cacheunhealthymemory (configured: redis), per instance" in services
+    assert "Redis connection refused" in services
+    assert "rate limits are counted per instance" in visible(page, "warnings")
+    assert pixel(shot, 500, 140) == BANNER["degraded"]
+
+
 def test_unreachable_api_says_so(browser: str, healthy_site: str) -> None:
     api = f"http://127.0.0.1:{free_port()}"
     page = render(browser, f"{healthy_site}/?api={api}", artifact("status-unreachable.png"))
