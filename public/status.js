@@ -99,6 +99,7 @@
   }
 
   function render(doc) {
+    lastFailure = null;
     const services = doc.services || {};
     const down = Object.keys(services).filter((name) => services[name] && services[name].healthy === false);
     if (!doc.backend_loaded || doc.status === "unhealthy") {
@@ -134,7 +135,31 @@
     text("checked-at", "at " + new Date().toLocaleTimeString());
   }
 
+  // A fetch blocked by this page's own Content-Security-Policy fails like a network error; the
+  // browser reports the violation separately (and not always before the fetch rejects).
+  let lastFailure = null;
+  const blocked = [];
+
+  function cspHints(blocked) {
+    return ["This page's Content-Security-Policy does not allow connections to `" + blocked + "`: add that " +
+      "origin to `connect-src` where the page is served (for Vercel: the headers in `vercel.json`)."];
+  }
+
+  function blockedByCsp(url) {
+    return blocked.some((uri) => uri && url.startsWith(uri));
+  }
+
+  function onViolation(event) {
+    if (event.effectiveDirective !== "connect-src") return;
+    blocked.push(event.blockedURI);
+    if (!lastFailure) return;
+    if (!lastFailure.url.startsWith(event.blockedURI)) return;
+    renderFailure(lastFailure.url, "Could not fetch " + lastFailure.url + ": blocked by this page's " +
+      "Content-Security-Policy (connect-src).", cspHints(new URL(lastFailure.url).origin));
+  }
+
   function renderFailure(url, message, hints) {
+    lastFailure = { url: url };
     setBanner("unreachable", "unreachable", "The status document could not be read.");
     for (const id of ["details", "services-card", "warnings-card", "diagnosis"]) show(id, false);
     show("fetch-error", true);
@@ -179,7 +204,12 @@
     } catch (err) {
       const why = err.name === "AbortError" ? "no answer within " + TIMEOUT_MS / 1000 + " s"
         : "the network request failed (" + err.message + ")";
-      renderFailure(url, "Could not fetch " + url + ": " + why + ".", crossOriginHints(base));
+      if (blockedByCsp(url)) {
+        renderFailure(url, "Could not fetch " + url + ": blocked by this page's Content-Security-Policy " +
+          "(connect-src).", cspHints(new URL(url).origin));
+      } else {
+        renderFailure(url, "Could not fetch " + url + ": " + why + ".", crossOriginHints(base));
+      }
       return;
     } finally {
       clearTimeout(timer);
@@ -205,6 +235,7 @@
 
   document.addEventListener("DOMContentLoaded", () => {
     $("refresh").addEventListener("click", load);
+    document.addEventListener("securitypolicyviolation", onViolation);
     load();
   });
 })();

@@ -115,3 +115,13 @@ def test_other_origin_refused_by_cors_names_the_fix(browser: str, healthy_site: 
     assert visible(page, "state") == "unreachable"
     hints = visible(page, "fetch-error-hints")
     assert f"its CORS_ORIGINS must list {healthy_site}" in hints
+
+
+def test_an_api_origin_outside_the_pages_csp_is_named(browser: str, healthy_site: str, tmp_path: Path) -> None:
+    # The site's CSP allows connect-src http://127.0.0.1:* only: "localhost" is another origin to it.
+    with uvicorn_template(copy_project(tmp_path), CORS_ORIGINS=healthy_site) as api:
+        api = api.replace("127.0.0.1", "localhost")
+        page = render(browser, f"{healthy_site}/?api={api}", artifact("status-csp-blocked.png"))
+    assert visible(page, "state") == "unreachable"
+    assert "blocked by this page's Content-Security-Policy (connect-src)" in visible(page, "fetch-error-message")
+    assert f"does not allow connections to {api}" in visible(page, "fetch-error-hints")
