@@ -332,6 +332,12 @@ def _server_error_hint(response: Response) -> str:
             "API Gateway got no valid answer from the function (a crash, a timeout, or a handler that is not "
             "`index.handler`): read the function's CloudWatch log (`sam logs --tail`)"
         )
+    if response.body.strip() == b"Internal Server Error" and "x-request-id" not in response.headers:
+        # Uvicorn's own answer when the ASGI callable raised before any middleware of the template ran.
+        return (
+            "the server's own 500, not the app's: the ASGI callable raised before answering; serve "
+            "`api.index:app` (`handler` is the Lambda entry) and read the server's log for the traceback"
+        )
     return "no diagnosis in the body: something in front of the app failed, or this is not this template's API"
 
 

@@ -14,7 +14,7 @@ import pytest
 from tests.conftest import ROOT
 from tests.operate.conftest import ALLOWED_ORIGIN
 from tests.operate.servers import free_port, http_stub, raw_listener, self_signed_https
-from tests.operate.template import MISSING_PACKAGE
+from tests.operate.template import MISSING_PACKAGE, copy_project, run_server, server_env
 
 SCRIPT = ROOT / "scripts" / "check_connection.py"
 
@@ -104,6 +104,16 @@ def test_5xx_without_a_diagnosis() -> None:
         code, report, text = check(f"http://127.0.0.1:{port}")
     assert (code, report["class"]) == (10, "server_error")
     assert "Vercel reports FUNCTION_INVOCATION_FAILED" in text
+
+
+def test_serving_the_lambda_entry_with_uvicorn_is_a_bare_500(tmp_path: Path) -> None:
+    port = free_port()
+    argv = [sys.executable, "-m", "uvicorn", "api.index:handler", "--host", "127.0.0.1", "--port", str(port)]
+    with run_server(argv, copy_project(tmp_path), server_env(), port) as server:
+        code, report, text = check(server.url)
+    assert (code, report["class"]) == (10, "server_error")
+    assert "/api/health answered 500: Internal Server Error" in text
+    assert "serve `api.index:app` (`handler` is the Lambda entry)" in report["hint"]
 
 
 def test_other_answers_are_unexpected() -> None:
