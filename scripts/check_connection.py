@@ -387,15 +387,19 @@ def check_cors(base: str, origin: str, timeout: float) -> dict[str, Any]:
     }
 
 
+def _keep_status(report: dict[str, Any], status: dict[str, Any] | None) -> None:
+    if status is not None:
+        keys = ("status", "backend_loaded", "platform", "environment", "version", "warnings")
+        report["status"] = {key: status.get(key) for key in keys}
+
+
 def run(url: str, origin: str | None, timeout: float) -> dict[str, Any]:
     base = base_url(url)
     report: dict[str, Any] = {"url": base + HEALTH, "base": base, "class": "ok", "message": "", "hint": ""}
     try:
         state = check_health(base, timeout, report)
         status = _status_document(report["base"], timeout)
-        if status is not None:
-            report["status"] = {k: status.get(k) for k in ("status", "backend_loaded", "platform", "environment",
-                                                           "version", "warnings")}  # fmt: skip
+        _keep_status(report, status)
         if state == "degraded":
             report["services"] = degraded_services(status)
         if origin:
@@ -415,6 +419,8 @@ def run(url: str, origin: str | None, timeout: float) -> dict[str, Any]:
         report["message"] = f"{HEALTH} answered {report['http_status']} {state}"
     except Failure as failure:
         report.update({"class": failure.kind, "message": failure.message, "hint": failure.hint})
+        if failure.kind == "backend_failed":  # the fallback's /api/status still says where it runs
+            _keep_status(report, _status_document(report["base"], timeout))
         if "timings" in failure.facts and "latency_ms" not in report:
             report["latency_ms"] = failure.facts["timings"]
     report["exit_code"] = EXIT_CODES[report["class"]]

@@ -207,3 +207,15 @@ def test_vercel_broken_backend_answers_the_diagnosis(tmp_path: Path) -> None:
     assert status == 503
     assert diagnosis["hint"] == f"add `{MISSING_PACKAGE.replace('_', '-')}` to api/requirements.txt and redeploy"
     assert '"event": "backend_load_failed"' in log or "backend failed to load" in log  # the function's log shows
+
+
+def test_ric_runtime_whose_handler_cannot_import_reports_init_and_502(tmp_path: Path) -> None:
+    # What the failsafe loader prevents: an entry module that itself fails to import.
+    root = copy_project(tmp_path)
+    (root / "api" / "index.py").write_text(f"import {MISSING_PACKAGE}\n")
+    with emulator(root, "--platform", "lambda", "--format", "rest", "--runtime", "ric") as server:
+        status, _, body = send(server, "GET", "/prod/api/health")
+        log = server.log.read_text()
+    assert (status, json.loads(body)) == (502, {"message": "Internal server error"})
+    assert "INIT_REPORT Init Duration: " in log and "Status: error" in log
+    assert "Runtime.ImportModuleError" in log
