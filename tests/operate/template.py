@@ -95,18 +95,25 @@ def uvicorn_template(root: Path, **env: str) -> Iterator[str]:
         yield server.url
 
 
-def write_vercel_json(root: Path, *, rewrites: bool = True) -> dict[str, Any]:
-    """The copy's vercel.json (the project's own, or a minimal one) plus a strict CSP on every path."""
-    path = root / "vercel.json"
+def write_vercel_json(root: Path, *, rewrites: bool = True, csp: str | None = STRICT_CSP) -> dict[str, Any]:
+    """The copy's vercel.json: the project's own (or a minimal one), with `csp` instead of its CSP.
+
+    The tests that read another origin need `connect-src` to allow 127.0.0.1:*; with `csp=None` the
+    project's own headers stay as they are.
+    """
     source = ROOT / "vercel.json"
     config: dict[str, Any] = json.loads(source.read_text()) if source.is_file() else {}
     if rewrites:
         config.setdefault("rewrites", [{"source": "/api/(.*)", "destination": "/api/index"}])
     else:
         config.pop("rewrites", None)
-    csp = {"key": "Content-Security-Policy", "value": STRICT_CSP}
-    config.setdefault("headers", []).append({"source": "/(.*)", "headers": [csp]})
-    path.write_text(json.dumps(config, indent=2))
+    if csp is not None:
+        for rule in config.get("headers", []):
+            rule["headers"] = [h for h in rule["headers"] if h["key"].lower() != "content-security-policy"]
+        config.setdefault("headers", []).append(
+            {"source": "/(.*)", "headers": [{"key": "Content-Security-Policy", "value": csp}]}
+        )
+    (root / "vercel.json").write_text(json.dumps(config, indent=2))
     return config
 
 

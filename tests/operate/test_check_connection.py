@@ -2,31 +2,17 @@
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.operate.checker import SCRIPT, check
 from tests.operate.conftest import ALLOWED_ORIGIN
 from tests.operate.servers import free_port, http_stub, raw_listener, self_signed_https
 from tests.operate.template import MISSING_PACKAGE, copy_project, run_server, server_env
-
-SCRIPT = ROOT / "scripts" / "check_connection.py"
-
-
-def check(url: str, *args: str, timeout: float = 5.0) -> tuple[int, dict[str, Any], str]:
-    """Run the script as a user would (JSON and text), returning exit code, report and text."""
-    argv = [sys.executable, str(SCRIPT), url, "--timeout", str(timeout), *args]
-    machine = subprocess.run([*argv, "--json"], capture_output=True, text=True, timeout=120)
-    human = subprocess.run(argv, capture_output=True, text=True, timeout=120)
-    report = json.loads(machine.stdout)
-    assert machine.returncode == human.returncode == report["exit_code"], (machine.stderr, human.stderr)
-    return machine.returncode, report, human.stdout
 
 
 def test_dns_failure_is_named() -> None:

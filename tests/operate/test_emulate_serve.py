@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tests.operate.checker import check
 from tests.operate.template import (
     MISSING_PACKAGE,
     Server,
@@ -192,8 +193,11 @@ def test_vercel_without_the_rewrite_is_404_on_every_route_but_the_functions_own(
     with emulator(root, "--platform", "vercel") as server:
         health = send(server, "GET", "/api/health")
         own = send(server, "GET", "/api/index")
+        code, report, _ = check(server.url)
     assert health[0] == 404 and values(health[1], "x-vercel-error") == ["NOT_FOUND"]
     assert own[0] == 404 and json.loads(own[2])["error"]["code"] == "not_found"  # the app answered this one
+    assert (code, report["class"]) == (8, "not_found")
+    assert "vercel.json must rewrite /api/(.*) to /api/index" in report["hint"]
 
 
 def test_vercel_broken_backend_answers_the_diagnosis(tmp_path: Path) -> None:

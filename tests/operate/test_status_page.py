@@ -125,3 +125,13 @@ def test_an_api_origin_outside_the_pages_csp_is_named(browser: str, healthy_site
     assert visible(page, "state") == "unreachable"
     assert "blocked by this page's Content-Security-Policy (connect-src)" in visible(page, "fetch-error-message")
     assert f"does not allow connections to {api}" in visible(page, "fetch-error-hints")
+
+
+def test_page_works_under_the_projects_own_vercel_json(browser: str, tmp_path: Path) -> None:
+    root = copy_project(tmp_path)
+    write_vercel_json(root, csp=None)  # the project's headers as deployed (a minimal file when it has none)
+    with emulator(root, "--platform", "vercel") as server:
+        shot = artifact("status-project-headers.png")
+        page = render(browser, server.url + "/", shot)
+    assert visible(page, "state") == "healthy"
+    assert pixel(shot, 500, 140) == BANNER["healthy"]
