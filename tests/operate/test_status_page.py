@@ -135,3 +135,11 @@ def test_page_works_under_the_projects_own_vercel_json(browser: str, tmp_path: P
         page = render(browser, server.url + "/", shot)
     assert visible(page, "state") == "healthy"
     assert pixel(shot, 500, 140) == BANNER["healthy"]
+
+
+def test_page_served_by_the_lambda_emulator(browser: str, tmp_path: Path) -> None:
+    with emulator(copy_project(tmp_path), "--platform", "lambda", "--format", "http", "--runtime", "ric") as server:
+        page = render(browser, server.url + "/")
+    assert visible(page, "state") == "healthy"
+    assert visible(page, "platform") == "lambda"
+    assert visible(page, "version") == "$LATEST"
