@@ -75,6 +75,11 @@ class Gateway:
             404, [("Content-Type", "application/json"), *self._own_headers()], b'{"message":"Not Found"}'
         )
 
+    def too_large(self) -> HttpResponse:
+        """An event over Lambda's payload limit: the gateway answers 413 without invoking."""
+        body = b'{"message":"Request Entity Too Large"}'
+        return HttpResponse(413, [("Content-Type", "application/json"), *self._own_headers()], body)
+
     def function_failed(self) -> HttpResponse:
         status, body = FUNCTION_FAILED[self.fmt]
         kind = "text/html" if self.fmt == "alb" else "application/json"

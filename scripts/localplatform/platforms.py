@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 import threading
 import time
@@ -10,13 +11,17 @@ from pathlib import Path
 from typing import Any
 
 from scripts.localplatform import events
-from scripts.localplatform.functions import InProcessFunction, RicFunction
+from scripts.localplatform.functions import InProcessFunction, Invocation, RicFunction
 from scripts.localplatform.gateway import Gateway, Headers, HttpResponse
 from scripts.localplatform.static import public_file, static_response
 from scripts.localplatform.vercel import UnrecoverableError, VercelProcess
 from scripts.localplatform.vercelconfig import VercelRoutes
 
 HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "content-length", "upgrade", "te"}
+# Synchronous invocation payload limit, request and response (6 MB); Mangum does not check it.
+LAMBDA_PAYLOAD_BYTES = 6 * 1024 * 1024
+# Vercel Functions: request and response bodies up to 4.5 MB (counted here in decimal megabytes).
+VERCEL_BODY_BYTES = 4_500_000
 
 
 class LambdaPlatform:
@@ -44,7 +49,14 @@ class LambdaPlatform:
                 return static_response(found, method == "HEAD")
         if self.gateway.route(target) is None:
             return self.gateway.outside_stage()
-        invocation = self.function.invoke(self.gateway.event(method, target, headers, body, client_ip))
+        event = self.gateway.event(method, target, headers, body, client_ip)
+        if len(json.dumps(event)) > LAMBDA_PAYLOAD_BYTES:
+            self.log.write(f"the event is over Lambda's {LAMBDA_PAYLOAD_BYTES} bytes: not invoked\n")
+            return self.gateway.too_large()
+        invocation = self.function.invoke(event)
+        if invocation.ok and len(json.dumps(invocation.payload)) > LAMBDA_PAYLOAD_BYTES:
+            error = f"Function.ResponseSizeTooLarge: the response is over Lambda's {LAMBDA_PAYLOAD_BYTES} bytes"
+            invocation = Invocation(invocation.request_id, False, None, error)
         if not invocation.ok:
             self.log.write(f"the function failed ({invocation.request_id}): {invocation.error}\n")
             return self.gateway.function_failed()
@@ -98,6 +110,8 @@ class VercelPlatform:
             return static_response(found, method == "HEAD", [*extra, *self._own_headers()])
         if kind == "missing":
             return self._platform_error(404, "The page could not be found", "NOT_FOUND", extra)
+        if len(body) > VERCEL_BODY_BYTES:
+            return self._platform_error(413, "Request Entity Too Large", "FUNCTION_PAYLOAD_TOO_LARGE", extra)
         request_id = f"dev1::{uuid.uuid4().hex[:5]}-{int(time.time() * 1000)}-{uuid.uuid4().hex[:12]}"
         forwarded = {**self._forwarded(headers, client_ip), "x-vercel-id": request_id}
         try:
@@ -106,6 +120,10 @@ class VercelPlatform:
             self.log.write(f"the function failed: {exc}\n")
             return self._platform_error(500, "A server error has occurred", "FUNCTION_INVOCATION_FAILED", extra)
         self._echo_logs()
+        if len(response.body) > VERCEL_BODY_BYTES:
+            self.log.write(f"the response is over Vercel's {VERCEL_BODY_BYTES} bytes\n")
+            code = "FUNCTION_RESPONSE_PAYLOAD_TOO_LARGE"
+            return self._platform_error(500, "A server error has occurred", code, extra)
         # The platform strips its internal headers (the shim's timing) before the response leaves.
         sent = [(k, v) for k, v in response.headers if k.lower() not in HOP_BY_HOP and not _internal(k)]
         names = {k.lower() for k, _ in sent}

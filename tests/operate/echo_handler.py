@@ -13,6 +13,8 @@ def handler(event: dict[str, Any], context: object) -> dict[str, Any]:
     respond = query.get("respond")
     if respond == "raise":
         raise RuntimeError("the handler raised")
+    if respond == "big":  # 7 MB of text: over Lambda's 6 MB response limit
+        return {"statusCode": 200, "headers": {"content-type": "text/plain"}, "body": "x" * 7_000_000}
     if respond == "binary":
         body = base64.b64encode(bytes(range(256))).decode()
         return {"statusCode": 200, "headers": {"content-type": "application/octet-stream"}, "body": body,

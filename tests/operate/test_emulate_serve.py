@@ -100,6 +100,14 @@ def test_a_handler_that_raises_is_the_gateways_502(rest: Server) -> None:
     assert values(headers, "x-amzn-errortype") == ["InternalServerErrorException"]
 
 
+def test_payloads_over_lambdas_6_mb_fail_as_on_aws(rest: Server) -> None:
+    status, _, body = send(rest, "POST", "/prod/upload", [("Content-Type", "text/plain")], b"x" * 6_500_000)
+    assert status == 413
+    status, _, body = send(rest, "GET", "/prod/x?respond=big")
+    assert (status, json.loads(body)) == (502, {"message": "Internal server error"})
+    assert "Function.ResponseSizeTooLarge" in rest.log.read_text()
+
+
 def test_http_api_named_stage_cookies_and_joined_values(echo_root: Path) -> None:
     with emulator(echo_root, "--platform", "lambda", "--format", "http", "--stage", "v1", "--handler",
                   "echo.handler") as server:  # fmt: skip
@@ -170,6 +178,12 @@ def test_vercel_serves_the_api_through_the_shim(vercel: Server) -> None:
     request_id = values(headers, "x-vercel-id")
     assert request_id and values(headers, "x-request-id") == request_id  # the app uses Vercel's id
     assert not [k for k, _ in headers if k.lower().startswith("x-vercel-internal")]
+
+
+def test_vercel_rejects_a_body_over_4_5_mb(vercel: Server) -> None:
+    status, headers, _ = send(vercel, "POST", "/api/anything", [("Content-Type", "text/plain")], b"x" * 4_600_000)
+    assert status == 413
+    assert values(headers, "x-vercel-error") == ["FUNCTION_PAYLOAD_TOO_LARGE"]
 
 
 def test_vercel_serves_public_with_vercel_json_headers(vercel: Server) -> None:
