@@ -8,6 +8,7 @@ import platform
 import statistics
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,13 +26,17 @@ ENV = {
 
 
 def probe(app: str, mode: str, count: int = 0) -> dict[str, float]:
-    """One fresh process; its stderr (the template's JSON request logs) is discarded, as CloudWatch would take it."""
-    result = subprocess.run(
-        [sys.executable, str(PROBE), app, mode, str(count)],
-        capture_output=True, text=True, env=ENV, cwd=ROOT, check=False,
-    )  # fmt: skip
-    if result.returncode != 0:
-        raise SystemExit(f"probe {app} {mode} failed:\n{result.stderr}")
+    """One fresh process. Its stderr (the template's JSON log lines) goes to a file: a pipe that
+    this process drains only when the scheduler lets it would block the writer and time the
+    machine's load instead of the template."""
+    with tempfile.TemporaryFile() as log:
+        result = subprocess.run(
+            [sys.executable, str(PROBE), app, mode, str(count)],
+            stdout=subprocess.PIPE, stderr=log, text=True, env=ENV, cwd=ROOT, check=False,
+        )  # fmt: skip
+        if result.returncode != 0:
+            log.seek(0)
+            raise SystemExit(f"probe {app} {mode} failed:\n{log.read().decode(errors='replace')}")
     data: dict[str, float] = json.loads(result.stdout.strip().splitlines()[-1])
     return data
 

@@ -13,6 +13,7 @@ import sys
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -85,14 +86,10 @@ class RuntimeAPI:
             self._changed.wait_for(lambda: request_id in self._outcomes or self.init_error is not None, timeout_s)
             return self._outcomes.get(request_id)
 
-    def wait(self, predicate: Any, timeout_s: float) -> bool:
+    def wait(self, predicate: Callable[[], bool], timeout_s: float) -> bool:
         """Wait until `predicate()` holds; it is re-checked whenever the runtime calls the API."""
         with self._changed:
             return bool(self._changed.wait_for(predicate, timeout_s))
-
-    def notify(self) -> None:
-        with self._changed:
-            self._changed.notify_all()
 
     def _record(self, request_id: str | None, outcome: Outcome) -> None:
         with self._changed:

@@ -5,6 +5,9 @@
 `CodeUri: api/` deploys it), the environment Lambda sets, and `AWS_LAMBDA_RUNTIME_API` pointing
 at the loopback stand-in. Import failures reach the caller as Lambda reports them
 (`Runtime.ImportModuleError` through `init/error`), so a test can prove they never happen.
+
+Any task root works (a `sam build` output too): `python` only needs `awslambdaric` installed; the
+task root comes first on `sys.path`, so packages vendored into it win over the interpreter's own.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -133,7 +137,11 @@ class RicProcess:
 
     def wait_initialized(self, timeout_s: float = 60.0) -> None:
         """Return once init finished (the first `next`); raise `InitError` if it failed."""
-        self.api.wait(lambda: self.api.next_calls > 0 or self.api.init_error is not None, timeout_s)
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:  # short waits: a runtime that crashes posts nothing
+            if self.api.wait(lambda: self.api.next_calls > 0 or self.api.init_error is not None, 0.2):
+                break
+            self._raise_if_dead()
         self._raise_if_dead()
         if self.api.next_calls == 0:
             raise TimeoutError(f"the runtime did not finish init in {timeout_s}s:\n{self.output()}")

@@ -13,6 +13,8 @@ from tests.platforms.conftest import DEBUG_LOGS, MISSING, ROOT, health_event, li
 
 def test_health_over_several_invocations_in_one_process_starts_up_once() -> None:
     with RicProcess(ROOT / "api", env=DEBUG_LOGS) as runtime:
+        runtime.wait_initialized()  # init ran (the backend loaded) before any event arrived
+        assert runtime.api.init_error is None
         for _ in range(3):
             response = runtime.invoke(health_event())
             assert response["statusCode"] == 200

@@ -15,19 +15,21 @@ import math
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from limits import RateLimitItem
 from limits.aio.storage import RedisStorage
 from limits.aio.strategies import MovingWindowRateLimiter as RedisMovingWindow
 from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter as MemoryMovingWindow
-from redis.asyncio import Redis
 
 from backend_app.core.errors import AppError
 from backend_app.core.limits_syntax import parse_limit
 from backend_app.services.redis_client import RedisConnector
 from backend_app.services.redis_errors import RedisUnavailableError
+
+if TYPE_CHECKING:  # redis-py is imported only once a client is built (cold start, issue 3)
+    from redis.asyncio import Redis
 
 
 @dataclass(frozen=True)

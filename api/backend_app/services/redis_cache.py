@@ -7,12 +7,14 @@ counters kept in memory count for this instance only (status says `shared: false
 from __future__ import annotations
 
 import math
-
-from redis.asyncio import Redis
+from typing import TYPE_CHECKING
 
 from backend_app.services.cache import MemoryCache
 from backend_app.services.redis_client import RedisConnector
 from backend_app.services.redis_errors import RedisUnavailableError
+
+if TYPE_CHECKING:  # redis-py is imported only once a client is built (cold start, issue 3)
+    from redis.asyncio import Redis
 
 # INCRBY, and PEXPIRE only when this call created the key: one round trip, atomic.
 _INCR_WITH_TTL = "local v = redis.call('INCRBY', KEYS[1], ARGV[1]) if v == tonumber(ARGV[1]) then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return v"  # noqa: E501

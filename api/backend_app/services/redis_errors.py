@@ -9,8 +9,6 @@ from __future__ import annotations
 import socket
 import ssl
 
-from redis import exceptions as redis_exc
-
 
 class RedisUnavailableError(Exception):
     """Redis could not serve this call; `reason` is safe to show."""
@@ -30,6 +28,8 @@ def _chain(exc: BaseException) -> list[BaseException]:
 
 
 def describe(exc: BaseException, timeout_s: float) -> str:
+    from redis import exceptions as redis_exc  # imported only when Redis is in use (cold start, issue 3)
+
     chain = _chain(exc)
     for error in chain:
         if isinstance(error, redis_exc.AuthenticationError | redis_exc.AuthenticationWrongNumberOfArgsError):

@@ -1,0 +1,40 @@
+"""What a cold start imports: heavy packages stay out until the configuration needs them.
+
+Measured with bench/cold_start.py and `python -X importtime` (issue 3): redis-py is ~80 ms of a
+~600 ms cold start on this machine, and FastAPI's pydantic.v1 check ~30 ms.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+from tests.platforms.conftest import ROOT, health_event
+
+PROBE = """
+import json, sys
+sys.path.insert(0, sys.argv[1])
+import index
+response = index.handler(json.loads(sys.argv[2]), None)
+print(json.dumps({"status": response["statusCode"], "modules": sorted(sys.modules)}))
+"""
+
+
+def _modules_after_first_request() -> tuple[int, set[str]]:
+    environ = {k: v for k, v in os.environ.items() if k != "REDIS_URL"} | {"AWS_LAMBDA_FUNCTION_NAME": "cold"}
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE, str(ROOT / "api"), json.dumps(health_event())],
+        capture_output=True, text=True, env=environ, timeout=120, check=True,
+    )  # fmt: skip
+    data = json.loads(result.stdout.strip().splitlines()[-1])
+    return data["status"], set(data["modules"])
+
+
+def test_a_cold_start_without_redis_url_stays_lean() -> None:
+    status, modules = _modules_after_first_request()
+    assert status == 200
+    assert "backend_app.main" in modules  # the backend did load
+    assert not {name for name in modules if name == "redis" or name.startswith("redis.")}
+    assert "pydantic.v1" not in modules  # no route with a response model among health and status
