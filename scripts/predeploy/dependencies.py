@@ -1,0 +1,116 @@
+"""Check 2 (the verdict): imports against pins; exact pins; unused and transitive-only pins."""
+
+from __future__ import annotations
+
+import importlib.metadata as metadata
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+from scripts.predeploy.imports import (
+    ImportSite,
+    collect_imports,
+    first_party,
+    is_installed,
+    provided_modules,
+    requirers,
+)
+from scripts.predeploy.report import CheckResult
+from scripts.predeploy.requirements import Pin, normalise, read_pins
+
+# Import names that differ from their distribution's, for pins not installed where the check runs.
+KNOWN_ALIASES = {
+    "jose": "python-jose",
+    "jwt": "pyjwt",
+    "yaml": "pyyaml",
+    "dotenv": "python-dotenv",
+    "multipart": "python-multipart",
+    "dateutil": "python-dateutil",
+    "PIL": "pillow",
+    "bs4": "beautifulsoup4",
+    "psycopg2": "psycopg2-binary",
+    "magic": "python-magic",
+    "google": "protobuf",
+}
+
+
+def _where(sites: list[ImportSite]) -> str:
+    shown = ", ".join(site.where for site in sites[:3])
+    return shown + (f" and {len(sites) - 3} more" if len(sites) > 3 else "")
+
+
+def check_imports(root: Path) -> CheckResult:
+    result = CheckResult("imports")
+    path = root / "api" / "requirements.txt"
+    if not path.is_file():
+        result.error("api/requirements.txt is missing: Vercel and `sam build` install the function's packages from it")
+        result.summary = "no api/requirements.txt"
+        return result
+    pins = read_pins(path)
+    for problem in pins.problems:
+        result.error(f"api/requirements.txt {problem}")
+    for pin in pins.pins:
+        if not pin.exact:
+            result.error(
+                f"api/requirements.txt:{pin.line_no}: `{pin.text}` is not an exact pin (`==version`): "
+                "the next release would be deployed untested"
+            )
+    by_module: dict[str, list[Pin]] = defaultdict(list)
+    for pin in pins.pins:
+        for module in provided_modules(pin.key):
+            by_module[module].append(pin)
+    for module, dist in KNOWN_ALIASES.items():
+        by_module[module].extend(pin for pin in pins.pins if pin.key == dist)
+    installed = metadata.packages_distributions()
+    skip = set(sys.stdlib_module_names) | first_party(root / "api") | {"__future__"}
+    used: set[str] = set()
+    missing: dict[str, list[ImportSite]] = defaultdict(list)
+    optional: dict[str, list[ImportSite]] = defaultdict(list)
+    sites = collect_imports(root)
+    for site in sites:
+        if site.module in skip:
+            continue
+        providers = by_module.get(site.module) or [
+            pin for pin in pins.pins for dist in installed.get(site.module, []) if normalise(dist) == pin.key
+        ]
+        if providers:
+            used.update(pin.key for pin in providers)
+        elif site.optional:
+            optional[site.module].append(site)
+        else:
+            missing[site.module].append(site)
+    for module, where in sorted(missing.items()):
+        dists = sorted({normalise(d) for d in installed.get(module, [])})
+        dist = dists[0] if dists else KNOWN_ALIASES.get(module, module.replace("_", "-").lower())
+        via = requirers(dist, pins) if dists else []
+        how = f" (here it is installed only as a dependency of {', '.join(via)})" if via else ""
+        result.error(
+            f"`{module}` is imported ({_where(where)}) but api/requirements.txt does not pin it{how}: "
+            f"the deployed function would fail with ModuleNotFoundError. Add `{dist}==<version>`."
+        )
+    for module, where in sorted(optional.items()):
+        result.info(f"`{module}` is imported optionally ({_where(where)}) and not pinned")
+    known_graph = any(is_installed(pin.key) for pin in pins.pins)
+    for pin in pins.pins:
+        if pin.key in used:
+            continue
+        via = requirers(pin.key, pins)
+        if via:
+            result.warning(
+                f"{pin.name} is pinned but never imported: transitive-only (a dependency of {', '.join(via)})"
+            )
+        elif known_graph:
+            result.warning(f"{pin.name} is pinned but never imported: unused (it only makes the bundle bigger)")
+        else:
+            result.warning(
+                f"{pin.name} is pinned but never imported (unused or transitive-only: the pins are not "
+                "installed where the check runs, so it cannot tell; run it from the project's venv)"
+            )
+    third_party = len({s.module for s in sites if s.module not in skip})
+    result.summary = f"{third_party} third-party modules imported, {len(pins.pins)} pins"
+    result.data = {
+        "pins": [pin.text for pin in pins.pins],
+        "unpinned_imports": sorted(missing),
+        "unused_pins": sorted(pin.name for pin in pins.pins if pin.key not in used),
+    }
+    return result

@@ -1,0 +1,65 @@
+"""Check 4: the bundle for each target, unzipped and zipped, against the platforms and a budget."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from scripts.predeploy.bundle import MIB, Target, copy_code, install_wheels, largest_packages, mib, tree_bytes, zip_tree
+from scripts.predeploy.report import CheckResult
+
+# Hard limits (bytes). Lambda: 250 MB unzipped incl. layers, 50 MB zipped for a direct upload.
+# Vercel: 250 MB per function bundle; between 225 and 500 MiB it installs packages at cold start.
+LIMITS = [  # (what, bytes, applies to the zipped size)
+    ("Lambda unzipped", 250 * MIB, False),
+    ("Lambda zipped (direct upload)", 50 * MIB, True),
+    ("Vercel bundle", 250 * MIB, False),
+]
+DEFAULT_TARGETS = [Target(py, arch) for py in ("3.12", "3.13") for arch in ("x86_64", "aarch64")]
+
+
+def check_bundle_sizes(
+    root: Path,
+    targets: list[Target] = DEFAULT_TARGETS,
+    budget_unzipped_mb: float = 60.0,
+    budget_zipped_mb: float = 20.0,
+) -> CheckResult:
+    result = CheckResult("bundle")
+    measured: list[dict[str, Any]] = []
+    for target in targets:
+        with tempfile.TemporaryDirectory(prefix=f"predeploy-{target.label}-") as tmp:
+            tree = Path(tmp) / "bundle"
+            done = install_wheels(root / "api" / "requirements.txt", target, tree)
+            if done.returncode != 0:
+                tail = "\n".join(done.stderr.strip().splitlines()[-8:])
+                result.error(f"{target.label}: no binary wheels for every pin (nothing is compiled at deploy):\n{tail}")
+                continue
+            copy_code(root / "api", tree)
+            archive = Path(tmp) / "bundle.zip"
+            zip_tree(tree, archive)
+            unzipped, zipped = tree_bytes(tree), archive.stat().st_size
+            largest = largest_packages(tree)
+        row = {"target": target.label, "unzipped_mb": mib(unzipped), "zipped_mb": mib(zipped),
+               "largest": [{"name": name, "mb": mib(size)} for name, size in largest]}  # fmt: skip
+        measured.append(row)
+        top = ", ".join(f"{name} {mib(size)}" for name, size in largest)
+        result.info(f"{target.label}: {mib(unzipped)} MB unzipped, {mib(zipped)} MB zipped; largest (MB): {top}")
+        over = [
+            f"{what} limit {mib(limit)} MB"
+            for what, limit, of_zip in LIMITS
+            if (zipped if of_zip else unzipped) > limit
+        ]
+        if unzipped > budget_unzipped_mb * MIB:
+            over.append(f"budget {budget_unzipped_mb:g} MB unzipped")
+        if zipped > budget_zipped_mb * MIB:
+            over.append(f"budget {budget_zipped_mb:g} MB zipped")
+        if over:
+            result.error(f"{target.label} is over the {'; the '.join(over)}: drop or replace the largest packages")
+    worst = max((row["unzipped_mb"] for row in measured), default=0.0)
+    result.summary = (
+        f"{len(measured)} target{'' if len(measured) == 1 else 's'}, largest {worst} MB unzipped "
+        f"(budget {budget_unzipped_mb:g} MB unzipped / {budget_zipped_mb:g} MB zipped)"
+    )
+    result.data = {"targets": measured, "budget_unzipped_mb": budget_unzipped_mb, "budget_zipped_mb": budget_zipped_mb}
+    return result
