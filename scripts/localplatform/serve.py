@@ -10,8 +10,8 @@ protocol. Both serve `public/` (on Lambda it stands in for wherever the status p
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
-import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -66,14 +66,16 @@ def make_handler(platform: Platform, log: Any) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
-def serve(platform: Platform, host: str, port: int, log: Any = sys.stderr, ready: threading.Event | None = None,
-          stop: threading.Event | None = None) -> None:  # fmt: skip
+def _stop(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt  # SIGTERM too, so the function's child process is stopped with the server
+
+
+def serve(platform: Platform, host: str, port: int, log: Any = sys.stderr) -> None:
     server = ThreadingHTTPServer((host, port), make_handler(platform, log))
     server.daemon_threads = True
     log.write(f"serving {platform.name} on http://{host}:{server.server_address[1]} (Ctrl-C stops)\n")
     log.flush()
-    if ready is not None:
-        ready.set()
+    signal.signal(signal.SIGTERM, _stop)
     try:
         server.serve_forever()
     except KeyboardInterrupt:

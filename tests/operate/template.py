@@ -67,6 +67,7 @@ def wait_for_port(port: int, proc: subprocess.Popen[bytes], log: Path, deadline_
 class Server:
     url: str
     log: Path  # what the server printed (stdout and stderr)
+    pid: int
 
 
 @contextmanager
@@ -77,7 +78,7 @@ def run_server(argv: list[str], cwd: Path, env: dict[str, str], port: int) -> It
         proc = subprocess.Popen(argv, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)
     try:
         wait_for_port(port, proc, log)
-        yield Server(f"http://127.0.0.1:{port}", log)
+        yield Server(f"http://127.0.0.1:{port}", log, proc.pid)
     finally:
         proc.terminate()
         try:

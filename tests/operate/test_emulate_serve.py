@@ -7,6 +7,7 @@ import http.client
 import json
 import re
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -237,3 +238,27 @@ def test_ric_runtime_whose_handler_cannot_import_reports_init_and_502(tmp_path: 
     assert (status, json.loads(body)) == (502, {"message": "Internal server error"})
     assert "INIT_REPORT Init Duration: " in log and "Status: error" in log
     assert "Runtime.ImportModuleError" in log
+
+
+def children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            found += [int(child) for child in (task / "children").read_text().split()]
+        except FileNotFoundError:
+            continue  # a thread that ended meanwhile
+    return found
+
+
+@pytest.mark.parametrize("platform", [["--platform", "vercel"], ["--platform", "lambda", "--runtime", "ric"]])
+def test_stopping_the_server_stops_the_functions_process(tmp_path: Path, platform: list[str]) -> None:
+    root = copy_project(tmp_path)
+    write_vercel_json(root)
+    with emulator(root, *platform) as server:
+        assert send(server, "GET", "/api/health")[0] == 200
+        function = children(server.pid)
+        assert function, "the function runs in a child process"
+    deadline = time.monotonic() + 30
+    while any(Path(f"/proc/{pid}").exists() for pid in function) and time.monotonic() < deadline:
+        time.sleep(0.1)  # waiting for the processes to exit, not asserting on time
+    assert not [pid for pid in function if Path(f"/proc/{pid}").exists()], "orphaned function process"
