@@ -7,9 +7,11 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from backend_app.auth_setup import install_auth
 from backend_app.core.client_ip import ClientAddressResolver  # issue 4
 from backend_app.core.config import Settings, get_settings
 from backend_app.core.errors import install_error_handlers
+from backend_app.core.openapi import COMMON_RESPONSES, complete_openapi
 from backend_app.middleware.ratelimit import RateLimitMiddleware  # issue 4
 from backend_app.routes import health
 from backend_app.services.registry import ServiceRegistry
@@ -35,6 +37,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         await services.start()  # issue 4: one Redis probe, bounded by its timeouts, never raises
         yield
         await services.stop()
+        await app.state.database.close()  # issue 5
 
     docs = bool(settings.docs_enabled)
     app = FastAPI(
@@ -45,6 +48,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_url="/api/openapi.json" if docs else None,
         lifespan=lifespan,
         debug=False,  # Starlette's debug pages would show tracebacks to anyone
+        responses=COMMON_RESPONSES,  # issue 6: every status any operation can answer
     )
     app.state.settings = settings
     app.state.services = ServiceRegistry()
@@ -58,4 +62,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.add_middleware(RateLimitMiddleware, limiter=services.rate_limiter, resolver=resolver,
                            default_limit=settings.rate_limit_default, auth_limit=settings.rate_limit_auth)  # fmt: skip
     app.include_router(health.router)
+    install_auth(app, settings)  # issue 5: users and auth
+    complete_openapi(app)  # issue 6
     return app

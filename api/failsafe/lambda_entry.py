@@ -14,10 +14,12 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
-from failsafe import lambda_adapter, lambda_events
+from failsafe import lambda_adapter, lambda_edge, lambda_events
 from failsafe.errors import error_body
 from failsafe.loader import BackendGate
 from failsafe.logs import get_logger
+from failsafe.middleware.security_headers import api_headers
+from failsafe.stack import StackOptions
 
 # Mangum base64-encodes every type not listed, and the list replaces its defaults.
 TEXT_MIME_TYPES = [
@@ -38,6 +40,9 @@ class LambdaEntry:
         self.gate = gate
         self._mangum: Any = None
         self._loop: asyncio.AbstractEventLoop | None = None
+        # Answers built here (no app ran) carry the same security headers as the app's.
+        production = StackOptions.from_env(gate.environ).production
+        self._headers = [(k.decode(), v.decode()) for k, v in api_headers(production=production)]
 
     def close(self) -> None:
         """Run the backend's shutdown on this entry's loop (at interpreter exit, when it was used)."""
@@ -65,6 +70,8 @@ class LambdaEntry:
             if kind == "unsupported":
                 return self._error(kind, event, context, 400, "unsupported_event", UNSUPPORTED)
             lambda_events.validate(event, kind)
+            if kind == "edge":
+                lambda_edge.validate(event)
             loaded = self.gate.ensure_loaded()
             loop = self._event_loop()
             if loaded.mangum is not None:
@@ -88,7 +95,10 @@ class LambdaEntry:
         body["error"]["request_id"] = request_id
         shape = kind if kind in ("rest", "http", "alb") else "rest"
         log.warning("rejected event: %s", code, extra={"request_id": request_id, "status": status, "event": kind})
-        return lambda_events.json_response(shape, event, status, body, [("x-request-id", request_id)])
+        headers = [("x-request-id", request_id), *self._headers]
+        if kind == "edge":
+            return lambda_edge.json_response(status, body, headers)
+        return lambda_events.json_response(shape, event, status, body, headers)
 
 
 def _request_id(context: Any) -> str:

@@ -13,7 +13,7 @@ import binascii
 import json
 from collections.abc import Mapping
 from http import HTTPStatus
-from typing import Any, Literal
+from typing import Any, Literal, NoReturn, TypeGuard
 
 EventKind = Literal["rest", "http", "alb", "edge", "warmup", "unsupported"]
 HTTP_KINDS = ("rest", "http", "alb", "edge")
@@ -28,14 +28,14 @@ class EventError(ValueError):
 
 
 def classify(event: object) -> EventKind:
-    if not isinstance(event, Mapping):
+    if not _is_map(event):
         return "unsupported"
     if event.get("warmer") is True or (
         event.get("source") == "aws.events" and event.get("detail-type") == "Scheduled Event"
     ):
         return "warmup"
     context = event.get("requestContext")
-    if isinstance(context, Mapping):
+    if _is_map(context):
         if any(key in context for key in ("connectionId", "eventType", "messageId")):
             return "unsupported"  # API Gateway WebSocket
         if "elb" in context:
@@ -50,29 +50,117 @@ def classify(event: object) -> EventKind:
     return "unsupported"
 
 
-def _check(condition: bool, what: str) -> None:
-    if not condition:
-        raise EventError("unsupported_event", f"malformed HTTP event: {what}")
+# This runs on every invocation: checks are inline `if not ...: _fail(...)` (no message is built
+# unless one fails) and dicts skip the slower ABC `isinstance(x, Mapping)` (measured 9 -> 3 us).
+def _fail(what: str) -> NoReturn:
+    raise EventError("unsupported_event", f"malformed HTTP event: {what}")
 
 
-def _str_map(value: object, name: str, *, multi: bool = False) -> None:
-    if value is None:
+def _is_map(value: object) -> TypeGuard[Mapping[str, Any]]:
+    return type(value) is dict or isinstance(value, Mapping)
+
+
+def _text(value: object) -> bool:
+    """A string Mangum can encode: JSON can carry lone surrogates, which UTF-8 cannot."""
+    if type(value) is not str and not isinstance(value, str):
+        return False
+    if value.isascii():
+        return True
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _str_map(value: object, name: str, *, multi: bool = False, required: bool = False) -> None:
+    if value is None and not required:
         return
-    _check(isinstance(value, Mapping), f"{name} must be an object")
-    assert isinstance(value, Mapping)
+    if not _is_map(value):
+        _fail(f"{name} must be an object")
     for key, item in value.items():
-        _check(isinstance(key, str), f"{name} keys must be strings")
         if multi:
-            _check(
-                isinstance(item, list) and all(isinstance(v, str) for v in item),
-                f"{name} values must be lists of strings",
-            )
+            good = type(key) is str and type(item) is list and all(type(v) is str for v in item)
+            if good and not (key.isascii() and all(v.isascii() for v in item)):
+                good = _text(key) and all(_text(v) for v in item)
         else:
-            _check(isinstance(item, str), f"{name} values must be strings")
+            good = type(key) is str and type(item) is str
+            if good and not (key.isascii() and item.isascii()):
+                good = _text(key) and _text(item)
+        if not good:
+            _fail(f"{name} values must be {'lists of strings' if multi else 'strings'}")
 
 
 def _path(value: object, name: str) -> None:
-    _check(isinstance(value, str) and value.startswith("/"), f"{name} must be a path starting with '/'")
+    if not (_text(value) and str(value).startswith("/")):
+        _fail(f"{name} must be a path starting with '/'")
+
+
+def _method(value: object, name: str) -> None:
+    if not (_text(value) and value):
+        _fail(f"{name} must be a non-empty string")
+
+
+def _host_headers(event: Mapping[str, Any]) -> None:
+    """Mangum turns Host and X-Forwarded-Port into the server port with int(); a bad one would be a 500."""
+    for source in (event.get("headers"), event.get("multiValueHeaders")):
+        for name, value in (source or {}).items():
+            if len(name) not in (4, 16):  # "host", "x-forwarded-port": skip the lower() for the rest
+                continue
+            lower = name.lower()
+            for item in value if isinstance(value, list) else (value,):
+                if lower == "host" and ":" in item and not (item.count(":") == 1 and _is_int(item.split(":")[1])):
+                    _fail("the Host header has a bad port")
+                if lower == "x-forwarded-port" and not _is_int(item):
+                    _fail("X-Forwarded-Port must be a number")
+
+
+def _is_int(value: str) -> bool:
+    try:
+        int(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _validate_http(event: Mapping[str, Any], context: Mapping[str, Any]) -> None:
+    http = context.get("http")
+    if not _is_map(http):
+        _fail("requestContext.http must be an object")
+    _method(http.get("method"), "requestContext.http.method")
+    _path(http.get("path"), "requestContext.http.path")
+    if not _text(http.get("sourceIp")):
+        _fail("requestContext.http.sourceIp must be a string")
+    if not _text(event.get("rawQueryString", "")):
+        _fail("rawQueryString must be a string")
+    cookies = event.get("cookies")
+    if not (cookies is None or (type(cookies) is list and all(_text(c) for c in cookies))):
+        _fail("cookies must be a list of strings")
+    _str_map(event.get("headers", {}), "headers", required=True)  # Mangum reads v2 headers without a None check
+    _str_map(event.get("queryStringParameters"), "queryStringParameters")
+
+
+def _validate_v1(event: Mapping[str, Any], context: Mapping[str, Any], kind: EventKind) -> None:
+    """REST (and HTTP API payload 1.0) and ALB: the fields Mangum reads without checking them."""
+    if kind == "rest":
+        # Mangum picks its REST reader by `resource` (or `version`, for HTTP API payload 1.0).
+        if "resource" not in event and "version" not in event:
+            _fail("resource is missing")
+        if event.get("version") == "2.0":
+            _fail("version 2.0 needs requestContext.http")
+    _method(event.get("httpMethod"), "httpMethod")
+    _path(event.get("path"), "path")
+    alb_single = kind == "alb" and "multiValueHeaders" not in event
+    _str_map(event.get("headers", {} if not alb_single else None), "headers", required=alb_single)
+    _str_map(event.get("multiValueHeaders", {}), "multiValueHeaders", multi=True, required=kind == "alb")
+    _str_map(event.get("queryStringParameters"), "queryStringParameters")
+    _str_map(event.get("multiValueQueryStringParameters"), "multiValueQueryStringParameters", multi=True)
+    identity = context.get("identity", {})  # present-but-null crashes Mangum's .get("identity", {}).get(...)
+    if not _is_map(identity):
+        _fail("requestContext.identity must be an object")
+    source_ip = identity.get("sourceIp")
+    if not (source_ip is None or _text(source_ip)):
+        _fail("requestContext.identity.sourceIp")
 
 
 def validate(event: Mapping[str, Any], kind: EventKind) -> None:
@@ -80,36 +168,19 @@ def validate(event: Mapping[str, Any], kind: EventKind) -> None:
     if kind == "edge":
         return
     context = event.get("requestContext")
-    _check(isinstance(context, Mapping), "requestContext must be an object")
-    assert isinstance(context, Mapping)
+    if not _is_map(context):
+        _fail("requestContext must be an object")
     if kind == "http":
-        http = context.get("http")
-        _check(isinstance(http, Mapping), "requestContext.http must be an object")
-        assert isinstance(http, Mapping)
-        _check(isinstance(http.get("method"), str) and bool(http.get("method")), "requestContext.http.method")
-        _path(http.get("path"), "requestContext.http.path")
-        _check(isinstance(http.get("sourceIp", ""), str), "requestContext.http.sourceIp must be a string")
-        _check(isinstance(event.get("rawQueryString", ""), str), "rawQueryString must be a string")
-        cookies = event.get("cookies")
-        _check(cookies is None or (isinstance(cookies, list) and all(isinstance(c, str) for c in cookies)),
-               "cookies must be a list of strings")  # fmt: skip
-        _str_map(event.get("headers"), "headers")
-        _str_map(event.get("queryStringParameters"), "queryStringParameters")
+        _validate_http(event, context)
     else:
-        _check(isinstance(event.get("httpMethod"), str) and bool(event.get("httpMethod")), "httpMethod")
-        _path(event.get("path"), "path")
-        _str_map(event.get("headers"), "headers")
-        _str_map(event.get("multiValueHeaders"), "multiValueHeaders", multi=True)
-        _str_map(event.get("queryStringParameters"), "queryStringParameters")
-        _str_map(event.get("multiValueQueryStringParameters"), "multiValueQueryStringParameters", multi=True)
-        identity = context.get("identity")
-        _check(identity is None or isinstance(identity, Mapping), "requestContext.identity must be an object")
-        if isinstance(identity, Mapping):
-            _check(isinstance(identity.get("sourceIp", ""), str | None), "requestContext.identity.sourceIp")
+        _validate_v1(event, context, kind)
+    _host_headers(event)
     body = event.get("body")
-    _check(body is None or isinstance(body, str), "body must be a string")
+    if not (body is None or _text(body)):
+        _fail("body must be a string")
     encoded = event.get("isBase64Encoded", False)
-    _check(encoded is None or isinstance(encoded, bool), "isBase64Encoded must be a boolean")
+    if not (encoded is None or type(encoded) is bool):
+        _fail("isBase64Encoded must be a boolean")
     if encoded and body:
         try:
             base64.b64decode(body, validate=True)

@@ -78,6 +78,10 @@ class BackendGate:
             return self._loaded
 
     @property
+    def environ(self) -> Mapping[str, str]:
+        return self._env
+
+    @property
     def loaded(self) -> Loaded | None:
         return self._loaded
 

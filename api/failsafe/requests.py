@@ -9,7 +9,7 @@ import uuid
 
 from failsafe.asgi import ASGIApp, Message, Receive, Scope, Send, header
 from failsafe.errors import request_id_var, send_error
-from failsafe.logs import get_logger
+from failsafe.logs import access, get_logger
 from failsafe.platform import RUNTIME, Platform
 
 _WELL_FORMED_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{7,127}")
@@ -73,16 +73,13 @@ class RequestContextMiddleware:
         finally:
             if status >= 500:
                 level = logging.ERROR
-            log.log(
-                level,
-                "request",
-                extra={
-                    "method": scope.get("method"),
-                    "path": scope.get("path"),
-                    "status": status,
-                    "duration_ms": round((time.perf_counter() - started) * 1000, 3),
-                    "cold_start": cold,
-                    "platform": self.platform,
-                },
-            )
+            fields = {
+                "method": scope.get("method"),
+                "path": scope.get("path"),
+                "status": status,
+                "duration_ms": round((time.perf_counter() - started) * 1000, 3),
+                "cold_start": cold,
+                "platform": self.platform,
+            }
+            access(log, level, fields)
             request_id_var.reset(token)

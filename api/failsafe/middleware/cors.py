@@ -3,7 +3,9 @@
 Credentials are allowed only for origins listed exactly: a regex such as
 `https://myapp-.*\\.vercel\\.app` matches preview deployments anyone can create, so it must not
 also let them read a user's authenticated responses. A disallowed origin gets no
-`Access-Control-Allow-Origin`; every response varies on `Origin` so caches keep them apart.
+`Access-Control-Allow-Origin`; every response varies on `Origin` so caches keep them apart (added
+to whatever `Vary` the app sent, never replacing it). The app cannot widen CORS: its own
+`Access-Control-*` headers are replaced by these.
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ class CORSMiddleware:
         origin_regex: str | None = None,
         max_age_s: int = 600,
     ) -> None:
+        if max_age_s < 0:
+            raise ValueError("max_age_s must not be negative")
         self.app = app
         listed = [o.rstrip("/") for o in origins]
         self.any_origin = "*" in listed
@@ -73,9 +77,22 @@ class CORSMiddleware:
 
         async def send_with_cors(message: Message) -> None:
             if message["type"] == "http.response.start":
-                drop = {name for name, _ in cors} | {b"vary"}
-                existing = [(k, v) for k, v in message.get("headers", []) if k.lower() not in drop]
-                message["headers"] = existing + cors
+                message["headers"] = merged(message.get("headers") or [], cors)
             await send(message)
 
         await self.app(scope, receive, send_with_cors)
+
+
+def merged(headers: Iterable[tuple[bytes, bytes]], cors: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    """The app's headers without its `Access-Control-*`, plus ours, with `Origin` added to its `Vary`."""
+    kept: list[tuple[bytes, bytes]] = []
+    vary: list[bytes] = []
+    for name, value in headers:
+        lower = name.lower()
+        if lower == b"vary":
+            vary += [item.strip() for item in value.split(b",") if item.strip()]
+        elif not lower.startswith(b"access-control-"):
+            kept.append((name, value))
+    if not any(item.lower() in (b"origin", b"*") for item in vary):
+        vary.append(b"Origin")
+    return kept + [(b"vary", b", ".join(vary))] + [(k, v) for k, v in cors if k != b"vary"]

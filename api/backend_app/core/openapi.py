@@ -1,0 +1,81 @@
+"""The statuses every operation can answer, declared once so the OpenAPI schema tells the truth.
+
+Besides what a route itself returns, any request can meet the middleware (413 body limit, 429 rate
+limit, 504 deadline), the error handlers (400 invalid JSON, 422 validation, 500) and, in front of
+the app, the fallback (503). Each of them answers in the one envelope, `ErrorEnvelope`; it
+replaces FastAPI's default 422 schema, which describes a body this template never sends.
+
+The responses point at the schema by reference instead of passing the model to FastAPI: a model
+in `responses=` makes FastAPI build a response field per route at start-up, which imports its
+pydantic.v1 check (~30 ms of a cold start, measured in issue 3). `complete_openapi` adds the
+schema itself when /api/openapi.json is first asked for.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI
+from pydantic import BaseModel, ConfigDict
+
+from backend_app.core.errors import AppError
+
+ENVELOPE_REF = {"$ref": "#/components/schemas/ErrorEnvelope"}
+
+
+class ErrorDetail(BaseModel):
+    model_config = ConfigDict(extra="allow")  # e.g. `status_url` from the fallback
+
+    code: str
+    message: str
+    request_id: str | None
+    details: Any = None
+
+
+class ErrorEnvelope(BaseModel):
+    error: ErrorDetail
+
+
+def _error(description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": ENVELOPE_REF}}}
+
+
+COMMON_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: _error("`invalid_json`: the body is not JSON"),
+    413: _error("`payload_too_large`: the body is over MAX_BODY_BYTES"),
+    422: _error("`validation_error`: the request does not fit the schema; `details` lists the fields"),
+    429: _error("`rate_limited`: over the per-address limit; `Retry-After` says when to retry"),
+    500: _error("`internal_error`: a bug; the log has the traceback under the request id"),
+    503: _error("`backend_unavailable`, `service_unavailable` or `rate_limit_unavailable`: see GET /api/status"),
+    504: _error("`timeout`: the request ran past REQUEST_TIMEOUT_S"),
+}
+UNAUTHORIZED = _error("`unauthorized` / `invalid_token`: a missing, expired or revoked bearer token")
+
+
+def errors_of(*errors: type[AppError]) -> dict[int | str, dict[str, Any]]:
+    """`responses=` for a route from the `AppError` classes it raises, one entry per status."""
+    described: dict[int, list[str]] = {}
+    for error in errors:
+        described.setdefault(error.status_code, []).append(f"`{error.code}`: {error.message}")
+    return {status: _error("; ".join(texts)) for status, texts in sorted(described.items())}
+
+
+def complete_openapi(app: FastAPI) -> None:
+    """Add the envelope's schema, and 401 to every operation that needs a bearer token."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        schema = build()  # FastAPI caches it in app.openapi_schema; the changes below stay there
+        envelope = ErrorEnvelope.model_json_schema(ref_template="#/components/schemas/{model}")
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components.update(envelope.pop("$defs", {}))
+        components["ErrorEnvelope"] = envelope
+        for path_item in schema.get("paths", {}).values():
+            for operation in path_item.values():
+                if isinstance(operation, dict) and operation.get("security"):
+                    operation.setdefault("responses", {}).setdefault("401", UNAUTHORIZED)
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

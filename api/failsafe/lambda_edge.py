@@ -1,0 +1,87 @@
+"""Lambda@Edge (CloudFront) events: the fields Mangum reads unchecked, and answers in CloudFront's shape.
+
+Mangum's edge reader indexes `Records[0].cf.request` and its headers (`[{"key", "value"}]` lists)
+without checks, so a malformed event would be a 500 that CloudFront shows as a 502. An answer the
+entry builds itself must be in CloudFront's shape too (`status` as a string, headers as lists of
+key/value objects), not API Gateway's.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Mapping
+from http import HTTPStatus
+from typing import Any
+
+from failsafe.lambda_events import EventError
+
+
+def _check(condition: bool, what: str) -> None:
+    if not condition:
+        raise EventError("unsupported_event", f"malformed Lambda@Edge event: {what}")
+
+
+def _str(value: object) -> bool:
+    return isinstance(value, str) and (value.isascii() or _utf8(value))
+
+
+def _utf8(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _port_ok(headers: Mapping[str, Any]) -> bool:
+    host = headers.get("host", [{}])[0].get("value", "")
+    if ":" in host:
+        parts = host.split(":")
+        return len(parts) == 2 and parts[1].isdigit()
+    port = headers.get("x-forwarded-port", [{}])[0].get("value", "80")
+    return isinstance(port, str) and port.isdigit()
+
+
+def validate(event: Mapping[str, Any]) -> None:
+    records = event.get("Records")
+    _check(isinstance(records, list) and bool(records) and isinstance(records[0], Mapping), "Records")
+    cf = records[0].get("cf")  # type: ignore[index]
+    request = cf.get("request") if isinstance(cf, Mapping) else None
+    _check(isinstance(request, Mapping), "cf.request must be an object")
+    assert isinstance(request, Mapping)
+    headers = request.get("headers")
+    _check(isinstance(headers, Mapping), "cf.request.headers must be an object")
+    assert isinstance(headers, Mapping)
+    for name, values in headers.items():
+        _check(_str(name) and isinstance(values, list) and bool(values), "headers must map names to lists")
+        _check(all(isinstance(v, Mapping) and _str(v.get("value")) for v in values), "header values")
+    _check(_port_ok(headers), "the Host header or X-Forwarded-Port has a bad port")
+    _check(_str(request.get("clientIp")), "cf.request.clientIp")
+    _check(_str(request.get("method")) and bool(request.get("method")), "cf.request.method")
+    _check(_str(request.get("uri")) and str(request.get("uri")).startswith("/"), "cf.request.uri")
+    _check(_str(request.get("querystring")), "cf.request.querystring")
+    body = request.get("body", {})
+    _check(isinstance(body, Mapping), "cf.request.body must be an object")
+    assert isinstance(body, Mapping)
+    data, encoding = body.get("data"), body.get("encoding", "")
+    _check(data is None or _str(data), "cf.request.body.data")
+    _check(isinstance(encoding, str), "cf.request.body.encoding")
+    if encoding == "base64" and data:
+        try:
+            base64.b64decode(data, validate=True)
+        except (binascii.Error, ValueError):
+            raise EventError("invalid_body", "the body is marked base64 but is not valid base64") from None
+
+
+def json_response(status: int, payload: object, headers: list[tuple[str, str]]) -> dict[str, Any]:
+    phrase = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else ""
+    pairs = [("content-type", "application/json"), *headers]
+    return {
+        "status": str(status),
+        "statusDescription": phrase,
+        "headers": {name.lower(): [{"key": name, "value": value}] for name, value in pairs},
+        "body": json.dumps(payload, separators=(",", ":")),
+        "isBase64Encoded": False,
+    }
