@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from backend_app.auth_setup import install_auth
 from backend_app.core.client_ip import ClientAddressResolver  # issue 4
 from backend_app.core.config import Settings, get_settings
 from backend_app.core.errors import install_error_handlers
@@ -35,6 +36,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         await services.start()  # issue 4: one Redis probe, bounded by its timeouts, never raises
         yield
         await services.stop()
+        await app.state.database.close()  # issue 5
 
     docs = bool(settings.docs_enabled)
     app = FastAPI(
@@ -58,4 +60,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.add_middleware(RateLimitMiddleware, limiter=services.rate_limiter, resolver=resolver,
                            default_limit=settings.rate_limit_default, auth_limit=settings.rate_limit_auth)  # fmt: skip
     app.include_router(health.router)
+    install_auth(app, settings)  # issue 5: users and auth
     return app

@@ -35,12 +35,17 @@ def test_the_default_build_holds_arm64_wheels_and_the_app(tmp_path: Path) -> Non
     assert not (function / "tests").exists()
 
 
+# Production settings need SECRET_KEY, and without DATABASE_URL health is `degraded` (issue 5); a
+# URL that health never contacts keeps the check about packaging.
+PRODUCTION_SECRETS = {"SECRET_KEY": "k" * 32, "DATABASE_URL": "postgresql://127.0.0.1:9/never-contacted"}
+
+
 def test_the_built_function_answers_health_under_awslambdaric(tmp_path: Path, bare_python: str) -> None:
     function = sam_build(tmp_path / "build", "Architecture=x86_64")  # this machine's, to run it here
     ric = install_tool("ric.sh", python312())
     # Like Lambda's image: the runtime client on PYTHONPATH, the function's own folder as task root,
     # and no other package anywhere: whatever sam build forgot fails here.
-    env = {"PYTHONPATH": f"{function}{os.pathsep}{ric}", "PYTHONNOUSERSITE": "1"}
+    env = {"PYTHONPATH": f"{function}{os.pathsep}{ric}", "PYTHONNOUSERSITE": "1", **PRODUCTION_SECRETS}
     with RicProcess(function, "index.handler", env=env, python=bare_python) as runtime:
         runtime.wait_initialized(120)
         health = runtime.invoke(events.build_event("http", "GET", "/api/health"))

@@ -51,7 +51,9 @@ def test_the_function_answers_health_on_a_python_without_the_project_packages(ou
     config = json.loads((function / ".vc-config.json").read_text(encoding="utf-8"))
     # The platform's environment for this function (PYTHONPATH=_vendor): its own vendored runtime
     # and packages, nothing from this machine's venvs.
-    with VercelProcess(function, python=bare_python, env=config["environment"]) as instance:
+    # Production settings need SECRET_KEY, and without DATABASE_URL health is `degraded` (issue 5).
+    secrets = {"SECRET_KEY": "k" * 32, "DATABASE_URL": "postgresql://127.0.0.1:9/never-contacted"}
+    with VercelProcess(function, python=bare_python, env={**config["environment"], **secrets}) as instance:
         health = instance.request("GET", "/api/health")
         status = instance.request("GET", "/api/status")
         output_text = instance.output()

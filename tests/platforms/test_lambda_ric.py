@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 from scripts.localplatform.ric import InitError, RicProcess
-from tests.platforms.conftest import DEBUG_LOGS, MISSING, ROOT, health_event, lines_with
+from tests.platforms.conftest import APP_ENV, DEBUG_LOGS, MISSING, ROOT, health_event, lines_with
 
 
 def test_health_over_several_invocations_in_one_process_starts_up_once() -> None:
-    with RicProcess(ROOT / "api", env=DEBUG_LOGS) as runtime:
+    with RicProcess(ROOT / "api", env={**DEBUG_LOGS, **APP_ENV}) as runtime:
         runtime.wait_initialized()  # init ran (the backend loaded) before any event arrived
         assert runtime.api.init_error is None
         for _ in range(3):
@@ -29,7 +29,7 @@ def test_health_over_several_invocations_in_one_process_starts_up_once() -> None
 
 @pytest.mark.parametrize("fmt", ["rest", "http", "alb", "url"])
 def test_every_event_source_reaches_health(fmt: str) -> None:
-    with RicProcess(ROOT / "api") as runtime:
+    with RicProcess(ROOT / "api", env=APP_ENV) as runtime:
         response = runtime.invoke(health_event(fmt))  # type: ignore[arg-type]
     assert response["statusCode"] == 200
     assert json.loads(response["body"])["status"] == "healthy"
@@ -52,7 +52,7 @@ def test_broken_backend_answers_503_with_diagnosis_not_an_import_error(broken_pr
 
 
 def test_events_that_are_not_http_get_an_answer_through_the_runtime() -> None:
-    with RicProcess(ROOT / "api") as runtime:
+    with RicProcess(ROOT / "api", env=APP_ENV) as runtime:
         rejected = runtime.invoke({})
         warmed = runtime.invoke({"warmer": True})
         scheduled = runtime.invoke({"source": "aws.events", "detail-type": "Scheduled Event", "detail": {}})

@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 
 from scripts.localplatform.vercel import UnrecoverableError, VercelProcess
-from tests.platforms.conftest import DEBUG_LOGS, MISSING, ROOT
+from tests.platforms.conftest import APP_ENV, DEBUG_LOGS, MISSING, ROOT
 
 
 def test_health_and_status_on_the_real_backend() -> None:
-    with VercelProcess(ROOT) as shim:
+    with VercelProcess(ROOT, env=APP_ENV) as shim:
         health = shim.request("GET", "/api/health")
         status = shim.request("GET", "/api/status")
         again = shim.request("GET", "/api/health")
@@ -31,7 +31,7 @@ def test_health_and_status_on_the_real_backend() -> None:
 
 
 def test_lifespan_runs_once_per_instance() -> None:
-    with VercelProcess(ROOT, env=DEBUG_LOGS) as shim:
+    with VercelProcess(ROOT, env={**DEBUG_LOGS, **APP_ENV}) as shim:
         for _ in range(4):
             assert shim.request("GET", "/api/health").status == 200
         started = [line for line in shim.logs() if '"backend started"' in line]

@@ -44,7 +44,7 @@ async def test_health_and_status_are_never_limited(key_prefix: str) -> None:
 async def test_auth_paths_count_in_their_own_group(key_prefix: str) -> None:
     config = settings(redis_key_prefix=key_prefix, rate_limit_default="5/minute", rate_limit_auth="2/minute")
     async with serve(config) as client:
-        auth = [(await client.post("/api/auth/login")).status_code for _ in range(3)]
+        auth = [(await client.post("/api/auth/no-such-route")).status_code for _ in range(3)]
         other = await client.get("/api/other")
     assert auth == [404, 404, 429]
     assert other.status_code == 404 and other.headers["x-ratelimit-remaining"] == "4"

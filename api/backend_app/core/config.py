@@ -9,7 +9,15 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import (
+    BeforeValidator,
+    Field,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from failsafe import envparse
@@ -52,6 +60,44 @@ class Settings(BaseSettings):
     rate_limit_auth: str = "10/minute"
     rate_limit_fail_closed: EnvList = Field(default_factory=list)
     trusted_proxies: EnvList = Field(default_factory=list)
+
+    # --- issue 5: users and auth (rules in backend_app.core.auth_settings) ---
+    database_url: SecretStr | None = None
+    database_connect_timeout_s: float = Field(default=3.0, gt=0)
+    database_op_timeout_s: float = Field(default=5.0, gt=0)
+    database_pool_max_size: int = Field(default=5, ge=1)
+    allow_ephemeral_database: EnvBool = False
+    data_dir: str = "data"
+    secret_key: SecretStr | None = Field(default=None, validate_default=True)
+    secret_key_previous: SecretStr | None = None
+    jwt_private_key: SecretStr | None = None
+    jwt_public_key: str | None = Field(default=None, validate_default=True)
+    jwt_issuer: str = "serverless-fastapi-template"
+    jwt_audience: str = "serverless-fastapi-template"
+    access_token_ttl_s: int = Field(default=900, gt=0)
+    refresh_token_ttl_s: int = Field(default=14 * 24 * 3600, gt=0)
+    password_hash_concurrency: int | None = Field(default=None, ge=1)
+
+    @field_validator("secret_key", "secret_key_previous")
+    @classmethod
+    def _strong_key(cls, value: SecretStr | None, info: ValidationInfo) -> SecretStr | None:
+        from backend_app.core.auth_settings import check_secret_key
+
+        return check_secret_key(value, info.field_name or "", info.data.get("environment"))
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: SecretStr | None) -> SecretStr | None:
+        from backend_app.core.auth_settings import check_database_url
+
+        return check_database_url(value)
+
+    @field_validator("jwt_public_key")
+    @classmethod
+    def _rs256_pair(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if (info.data.get("jwt_private_key") is None) != (value is None):
+            raise ValueError("JWT_PRIVATE_KEY and JWT_PUBLIC_KEY must be set together")
+        return value
 
     @field_validator("environment", "log_level", "backend_load", mode="before")
     @classmethod

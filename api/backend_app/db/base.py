@@ -1,0 +1,55 @@
+"""What the repositories see of a database, whichever driver is behind it.
+
+    DatabaseError
+    ├── DatabaseUnavailable   cannot connect, timed out, connection lost (-> 503)
+    ├── SchemaMissing         tables absent: migrations were not run (-> 503)
+    └── UniqueViolation       an INSERT/UPDATE hit a unique constraint (the caller decides)
+
+SQL is written once with `$1, $2` placeholders (asyncpg's style); the SQLite driver rewrites
+them to `?` with the arguments in order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from contextlib import AbstractAsyncContextManager
+from typing import Any, Literal, Protocol
+
+Row = Mapping[str, Any]
+Kind = Literal["postgresql", "sqlite"]
+
+
+class DatabaseError(Exception):
+    pass
+
+
+class DatabaseUnavailable(DatabaseError):
+    pass
+
+
+class SchemaMissing(DatabaseError):
+    pass
+
+
+class UniqueViolation(DatabaseError):
+    pass
+
+
+class Connection(Protocol):
+    async def fetch_one(self, sql: str, *args: Any) -> Row | None: ...
+
+    async def fetch_all(self, sql: str, *args: Any) -> list[Row]: ...
+
+    async def execute(self, sql: str, *args: Any) -> int:
+        """Run a statement; return the number of rows it changed."""
+        ...
+
+
+class Database(Protocol):
+    kind: Kind
+
+    def transaction(self) -> AbstractAsyncContextManager[Connection]:
+        """One unit of work: committed when the block ends, rolled back when it raises."""
+        ...
+
+    async def close(self) -> None: ...

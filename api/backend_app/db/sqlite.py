@@ -1,0 +1,130 @@
+"""SQLite through aiosqlite: the zero-setup default for development (and, opted in, /tmp).
+
+One connection per event loop, one unit of work at a time on it (an `asyncio.Lock`), WAL mode
+and a busy timeout so several processes (two dev servers, a test's second instance) can share
+the file. The schema creates itself on first connect. Datetimes are stored as ISO-8601 text in
+UTC, which sorts and compares like the instants it names.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import sqlite3
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+from backend_app.db.base import Connection, DatabaseUnavailable, Kind, Row, UniqueViolation
+from backend_app.db.schema import SQLITE_SCHEMA
+
+_PLACEHOLDER = re.compile(r"\$(\d+)")
+
+
+def _param(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
+def _qmark(sql: str, args: tuple[Any, ...]) -> tuple[str, list[Any]]:
+    """`$n` -> `?` with the arguments in order of appearance (sqlite3 binds `?NNN` only by name)."""
+    ordered: list[Any] = []
+
+    def swap(match: re.Match[str]) -> str:
+        ordered.append(_param(args[int(match.group(1)) - 1]))
+        return "?"
+
+    return _PLACEHOLDER.sub(swap, sql), ordered
+
+
+class _SqliteConnection:
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+
+    async def fetch_one(self, sql: str, *args: Any) -> Row | None:
+        async with self._conn.execute(*_qmark(sql, args)) as cursor:
+            row = await cursor.fetchone()
+        return dict(row) if row is not None else None
+
+    async def fetch_all(self, sql: str, *args: Any) -> list[Row]:
+        async with self._conn.execute(*_qmark(sql, args)) as cursor:
+            return [dict(row) for row in await cursor.fetchall()]
+
+    async def execute(self, sql: str, *args: Any) -> int:
+        async with self._conn.execute(*_qmark(sql, args)) as cursor:
+            return cursor.rowcount
+
+
+class SqliteDatabase:
+    kind: Kind = "sqlite"
+
+    def __init__(self, path: str, op_timeout_s: float) -> None:
+        self._path = path
+        self._timeout = op_timeout_s
+        self._conn: aiosqlite.Connection | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._lock = asyncio.Lock()
+
+    async def _connection(self) -> aiosqlite.Connection:
+        """The connection of this event loop; the caller holds `self._lock`."""
+        if self._conn is None:
+            if self._path != ":memory:":
+                Path(self._path).parent.mkdir(parents=True, exist_ok=True)
+            pending = aiosqlite.connect(self._path, timeout=self._timeout, isolation_level=None)
+            # aiosqlite's worker thread is not a daemon: a connection nobody closed (a Lambda
+            # handler, a script) would hang interpreter exit. SQLite's journal makes a kill safe.
+            worker = getattr(pending, "_thread", None)
+            if worker is not None:
+                worker.daemon = True
+            conn = await pending
+            try:
+                conn.row_factory = sqlite3.Row
+                await conn.execute("PRAGMA journal_mode=WAL")
+                await conn.execute("PRAGMA foreign_keys=ON")
+                await conn.executescript(SQLITE_SCHEMA)
+            except BaseException:
+                await conn.close()
+                raise
+            self._conn = conn
+        return self._conn
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Connection]:
+        loop = asyncio.get_running_loop()
+        if self._loop is not loop:  # a connection and a lock belong to one event loop
+            self._loop, self._lock, self._conn = loop, asyncio.Lock(), None
+        try:
+            async with asyncio.timeout(self._timeout):
+                await self._lock.acquire()
+        except TimeoutError as exc:
+            raise DatabaseUnavailable("SQLite is busy (timed out waiting for the connection)") from exc
+        try:
+            conn = await self._connection()
+        except (OSError, sqlite3.Error) as exc:
+            self._lock.release()
+            raise DatabaseUnavailable(f"cannot open the SQLite database ({type(exc).__name__})") from exc
+        try:
+            # IMMEDIATE takes the write lock up front: two processes never deadlock on upgrade.
+            await conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield _SqliteConnection(conn)
+            except BaseException:
+                await conn.rollback()
+                raise
+            await conn.commit()
+        except sqlite3.IntegrityError as exc:
+            if "UNIQUE" in str(exc):
+                raise UniqueViolation(str(exc)) from exc
+            raise
+        except sqlite3.OperationalError as exc:
+            raise DatabaseUnavailable(f"SQLite failed ({exc})") from exc
+        finally:
+            self._lock.release()
+
+    async def close(self) -> None:
+        conn, self._conn = self._conn, None
+        if conn is not None and self._loop is asyncio.get_running_loop():
+            await conn.close()

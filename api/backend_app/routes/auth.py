@@ -1,0 +1,82 @@
+"""Register, log in, refresh and log out."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+from fastapi.exceptions import RequestValidationError
+from pydantic import ValidationError
+
+from backend_app.deps import Auth, CurrentSession
+from backend_app.schemas.users import Credentials, LoginCredentials, RefreshRequest, TokenResponse, UserOut
+from backend_app.services.auth import TokenPair
+from backend_app.services.login_limit import check_account_limit
+
+router = APIRouter(prefix="/api/auth", tags=["auth"])
+
+_LOGIN_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {"schema": LoginCredentials.model_json_schema()},
+            "application/x-www-form-urlencoded": {
+                "schema": {
+                    "type": "object",
+                    "required": ["username", "password"],
+                    "properties": {
+                        "username": {"type": "string", "description": "the email"},
+                        "password": {"type": "string"},
+                    },
+                }
+            },
+        },
+    }
+}
+
+
+def _tokens(pair: TokenPair) -> TokenResponse:
+    return TokenResponse(access_token=pair.access_token, refresh_token=pair.refresh_token, expires_in=pair.expires_in)
+
+
+@router.post("/register", status_code=201, summary="Create an account")
+async def register(body: Credentials, auth: Auth) -> UserOut:
+    """201 with the new user; 409 `email_taken` when the address has an account (which reveals it)."""
+    return UserOut.of(await auth.register(body.email, body.password))
+
+
+async def _login_body(request: Request) -> LoginCredentials:
+    # JSON for programs, the OAuth2 password form (username = email) for the docs' Authorize button.
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    try:
+        if content_type == "application/x-www-form-urlencoded" or content_type == "multipart/form-data":
+            import python_multipart  # noqa: F401  (Starlette's form parser; a plain error when it is missing)
+
+            form = await request.form()
+            return LoginCredentials(email=str(form.get("username") or ""), password=str(form.get("password") or ""))
+        return LoginCredentials.model_validate_json(await request.body())
+    except ValidationError as exc:
+        if any(error["type"] == "json_invalid" for error in exc.errors()):
+            raise RequestValidationError([{"type": "json_invalid", "loc": ("body",), "msg": "invalid"}]) from None
+        raise RequestValidationError([{**e, "loc": ("body", *e["loc"])} for e in exc.errors()]) from None
+
+
+@router.post("/login", openapi_extra=_LOGIN_BODY, summary="Log in for an access and a refresh token")
+async def login(request: Request, auth: Auth) -> TokenResponse:
+    """401 `invalid_credentials` for a wrong password and an unknown email alike."""
+    body = await _login_body(request)
+    await check_account_limit(request.app.state, body.email)
+    return _tokens(await auth.login(body.email, body.password))
+
+
+@router.post("/refresh", summary="Trade a refresh token for a new pair")
+async def refresh(body: RefreshRequest, auth: Auth) -> TokenResponse:
+    """Rotation: the refresh token sent here stops working."""
+    return _tokens(await auth.refresh(body.refresh_token))
+
+
+@router.post("/logout", status_code=204, summary="End this login's session")
+async def logout(session: CurrentSession, auth: Auth) -> Response:
+    """The access and refresh tokens of this login stop working, on every instance."""
+    await auth.logout(*session)
+    return Response(status_code=204)

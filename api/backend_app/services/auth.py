@@ -1,0 +1,109 @@
+"""Register, log in, refresh, log out, resolve the caller: the rules, apart from HTTP.
+
+Revocation lives in the database, so it holds on every instance at once and does not depend on
+Redis: logout revokes the login's session id (both of its tokens stop working), a refresh token
+is revoked as it is used (rotation; a second use is refused), and a password change or a
+deactivation bumps the user's `token_version`, ending every token issued before.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from backend_app.core.auth_errors import (
+    AccountDisabledError,
+    EmailTakenError,
+    InvalidCredentialsError,
+    InvalidTokenError,
+)
+from backend_app.core.passwords import PasswordHasher
+from backend_app.core.tokens import Claims, TokenCodec
+from backend_app.db.base import UniqueViolation
+from backend_app.services.database import DatabaseService
+from backend_app.services.users import Role, User, UserStore
+
+
+@dataclass(frozen=True)
+class TokenPair:
+    access_token: str
+    refresh_token: str
+    expires_in: int
+
+
+class AuthService:
+    def __init__(self, database: DatabaseService, hasher: PasswordHasher, tokens: TokenCodec) -> None:
+        self.database, self.hasher, self.tokens = database, hasher, tokens
+        self.users = UserStore()
+
+    async def register(self, email: str, password: str, role: Role = "user") -> User:
+        async with self.database.transaction() as conn:
+            taken = await self.users.by_email(conn, email) is not None
+        if taken:  # cheap early answer; the UNIQUE constraint below is what decides a race
+            raise EmailTakenError()
+        password_hash = await self.hasher.hash(password)
+        try:
+            async with self.database.transaction() as conn:
+                return await self.users.create(conn, email, password_hash, role)
+        except UniqueViolation:
+            raise EmailTakenError() from None
+
+    async def login(self, email: str, password: str) -> TokenPair:
+        async with self.database.transaction() as conn:
+            user = await self.users.by_email(conn, email)
+        if user is None:
+            await self.hasher.dummy_verify(password)  # same time as a wrong password
+            raise InvalidCredentialsError()
+        ok, new_hash = await self.hasher.verify_and_update(password, user.password_hash)
+        if not ok:
+            raise InvalidCredentialsError()
+        if not user.is_active:
+            raise AccountDisabledError()
+        if new_hash is not None:  # an outdated scheme (plain bcrypt from an older deployment)
+            async with self.database.transaction() as conn:
+                await self.users.set_password_hash(conn, user.id, new_hash, bump=False)
+        return self._issue(user, sid=uuid.uuid4().hex)
+
+    def _issue(self, user: User, sid: str) -> TokenPair:
+        access, claims = self.tokens.issue("access", user.id, user.token_version, sid)
+        refresh, _ = self.tokens.issue("refresh", user.id, user.token_version, sid)
+        return TokenPair(access, refresh, claims.exp - int(datetime.now(UTC).timestamp()))
+
+    async def current_user(self, token: str, expected: str = "access") -> tuple[User, Claims]:
+        claims = self.tokens.decode(token, "refresh" if expected == "refresh" else "access")
+        async with self.database.transaction() as conn:
+            user = await self.users.by_id_unless_revoked(conn, claims.sub, claims.sid)
+        if user is None or not user.is_active or user.token_version != claims.ver:
+            raise InvalidTokenError()
+        return user, claims
+
+    async def refresh(self, refresh_token: str) -> TokenPair:
+        user, claims = await self.current_user(refresh_token, expected="refresh")
+        try:
+            async with self.database.transaction() as conn:
+                await self.users.revoke(conn, claims.jti, user.id, _expiry(claims))
+        except UniqueViolation:  # used before: rotation means it works once
+            raise InvalidTokenError() from None
+        return self._issue(user, sid=claims.sid)
+
+    async def logout(self, user: User, claims: Claims) -> None:
+        # The session's refresh token lives longer than the access token: keep the row that long.
+        until = datetime.fromtimestamp(claims.exp + self.tokens.ttl["refresh"], UTC)
+        try:
+            async with self.database.transaction() as conn:
+                await self.users.revoke(conn, claims.sid, user.id, until)
+        except UniqueViolation:
+            pass  # already logged out
+
+    async def change_password(self, user: User, current: str, new: str) -> None:
+        ok, _ = await self.hasher.verify_and_update(current, user.password_hash)
+        if not ok:
+            raise InvalidCredentialsError("The current password is wrong.")
+        new_hash = await self.hasher.hash(new)
+        async with self.database.transaction() as conn:
+            await self.users.set_password_hash(conn, user.id, new_hash, bump=True)
+
+
+def _expiry(claims: Claims) -> datetime:
+    return datetime.fromtimestamp(claims.exp, UTC)

@@ -1,0 +1,77 @@
+"""scripts/create_admin.py and the PostgreSQL migration path, run as a developer or CI would run them."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+
+import asyncpg
+import httpx
+import pytest
+
+from tests.auth import postgres
+from tests.auth.conftest import make_settings
+from tests.auth.helpers import ROOT, run_create_admin
+
+
+@pytest.mark.parametrize("via", ["stdin", "env"])
+def test_create_admin_then_log_in_as_admin(via: str, database_url: str) -> None:
+    made = run_create_admin("Boss@Example.com", "admin password 9", {"DATABASE_URL": database_url}, via=via)
+    assert made.returncode == 0, made.stderr
+    assert "admin password 9" not in made.stdout + made.stderr
+
+    async def check() -> None:
+        from backend_app.main import create_app
+
+        app = create_app(make_settings(database_url))
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as client:
+            login = await client.post(
+                "/api/auth/login", json={"email": "boss@example.com", "password": "admin password 9"}
+            )
+            token = login.json()["access_token"]
+            page = await client.get("/api/admin/users", headers={"authorization": f"Bearer {token}"})
+        await app.state.database.close()
+        assert page.status_code == 200 and page.json()["items"][0]["role"] == "admin"
+
+    asyncio.run(check())
+
+
+def test_create_admin_refuses_a_password_argument_and_a_short_password(tmp_path: object) -> None:
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path}/a.sqlite3"}
+    usage = subprocess.run([sys.executable, str(ROOT / "scripts" / "create_admin.py"), "a@example.com", "pw-on-argv"],
+                           env={**os.environ, **env}, capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert usage.returncode == 2
+    short = run_create_admin("a@example.com", "short", env)
+    assert short.returncode == 1 and "password" in short.stderr
+
+
+@pytest.fixture
+def scratch_pg(pg_url: str) -> Iterator[str]:
+    name, url = postgres.create_database(migrate=False)
+    yield url
+    postgres.drop_database(name)
+
+
+def test_alembic_upgrade_and_downgrade(scratch_pg: str) -> None:
+    env = {**os.environ, "DATABASE_URL": scratch_pg}
+
+    def tables() -> set[str]:
+        async def query() -> set[str]:
+            conn = await asyncpg.connect(scratch_pg.replace("postgres://", "postgresql://", 1))
+            try:
+                rows = await conn.fetch("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+            finally:
+                await conn.close()
+            return {r["tablename"] for r in rows}
+
+        return asyncio.run(query())
+
+    alembic = [sys.executable, "-m", "alembic", "-c", str(ROOT / "migrations" / "alembic.ini")]
+    subprocess.run([*alembic, "upgrade", "head"], env=env, check=True, capture_output=True, timeout=120)
+    assert {"users", "revoked_tokens", "alembic_version"} <= tables()
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "migrate.py"), "base"], env=env, check=True,
+                   capture_output=True, timeout=120)  # fmt: skip
+    assert "users" not in tables()
