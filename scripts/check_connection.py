@@ -414,7 +414,7 @@ def run(url: str, origin: str | None, timeout: float) -> dict[str, Any]:
             names = ", ".join(s["name"] for s in report["services"]) or "unknown (no /api/status)"
             raise Failure(
                 "degraded", f"serving, but degraded: {names} on a fallback",
-                "the app works with per-instance state; fix the service (see each detail) for shared state",
+                "the app serves meanwhile, on each service's fallback; each detail says what to fix",
             )  # fmt: skip
         report["message"] = f"{HEALTH} answered {report['http_status']} {state}"
     except Failure as failure:
