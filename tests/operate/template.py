@@ -118,9 +118,15 @@ def write_vercel_json(root: Path, *, rewrites: bool = True, csp: str | None = ST
     return config
 
 
+# What a deployment must set (production is the default on both platforms): a signing key and a
+# database. The SQLite file is never opened by these tests: health reads the last known state.
+DEPLOYED_ENV = {"SECRET_KEY": "operate-tests-secret-key-0123456789abcdef"}
+
+
 @contextmanager
 def emulator(root: Path, *args: str, **env: str) -> Iterator[Server]:
     """`scripts/emulate.py serve ARGS` for a project copy; `env` reaches the function through --env."""
+    env = {**DEPLOYED_ENV, "DATABASE_URL": f"sqlite:///{root}/data/app.sqlite3", **env}
     port = free_port()
     argv = [sys.executable, str(ROOT / "scripts" / "emulate.py"), "serve", *args, "--port", str(port),
             "--project-root", str(root), *(f"--env={name}={value}" for name, value in env.items())]  # fmt: skip
