@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from scripts.localplatform import events, ric  # noqa: E402
+from scripts.localplatform import events, ric, serve  # noqa: E402
 
 
 class LocalContext:
@@ -81,6 +81,8 @@ def build_parser() -> argparse.ArgumentParser:
     invoke.add_argument("--env", action="append", default=[], metavar="NAME=VALUE", help="set for the function")
     invoke.add_argument("--fail-on-5xx", action="store_true", help="exit 1 when the status is 5xx")
     invoke.add_argument("--raw", action="store_true", help="print the handler's return value as JSON")
+    # issue 8: a local HTTP server in front of the function, as API Gateway/ALB or Vercel puts one
+    serve.add_arguments(commands.add_parser("serve", help="serve HTTP as the platform would"), ROOT)
     return parser
 
 
@@ -150,6 +152,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "invoke":
         return run_invoke(args)
+    if args.command == "serve":
+        return serve.run(args)
     return 2
 
 

@@ -59,6 +59,6 @@ def drop_database(name: str) -> None:
 async def truncate(url: str) -> None:
     conn = await asyncpg.connect(url.replace("postgres://", "postgresql://", 1), timeout=5)
     try:
-        await conn.execute("TRUNCATE users, revoked_tokens")
+        await conn.execute("TRUNCATE users, revoked_tokens CASCADE")
     finally:
         await conn.close()

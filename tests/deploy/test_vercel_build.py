@@ -37,7 +37,7 @@ def test_the_build_makes_exactly_one_function_and_serves_only_public(output: Pat
     functions = sorted(str(p.relative_to(output / "functions")) for p in (output / "functions").rglob("*.func"))
     assert functions == ["api/index.func"]
     static = sorted(str(p.relative_to(output / "static")) for p in (output / "static").rglob("*") if p.is_file())
-    assert static == ["index.html"]
+    assert static == ["index.html", "status.css", "status.js"]  # the status page (issue 8)
     function = output / "functions" / "api" / "index.func"
     for absent in ("tests", "scripts", "bench", "requirements-dev.txt", "template.yaml"):
         assert not (function / absent).exists(), absent
