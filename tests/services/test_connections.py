@@ -17,7 +17,8 @@ from tests.services.conftest import RedisProcess
 
 
 def test_a_new_event_loop_gets_its_own_connection(shared_redis: str, key_prefix: str) -> None:
-    connector = RedisConnector(SecretStr(shared_redis), 0.5, 0.5, 30)
+    # Generous timeouts: loops are the subject here, and a busy CI machine once took > 0.5 s.
+    connector = RedisConnector(SecretStr(shared_redis), 5.0, 5.0, 30)
     limiter = RateLimiter(connector, key_prefix)
 
     async def one_check() -> tuple[int, str]:
