@@ -241,12 +241,19 @@ def test_ric_runtime_whose_handler_cannot_import_reports_init_and_502(tmp_path: 
 
 
 def children(pid: int) -> list[int]:
+    """Processes whose parent is `pid`. Read from each process's own status: a thread's `children`
+    file misses a child whose forking thread (a request thread of the server) has already ended."""
     found = []
-    for task in Path(f"/proc/{pid}/task").iterdir():
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
         try:
-            found += [int(child) for child in (task / "children").read_text().split()]
-        except FileNotFoundError:
-            continue  # a thread that ended meanwhile
+            status = (entry / "status").read_text()
+        except OSError:
+            continue  # a process that ended meanwhile
+        ppid = next((line.split()[1] for line in status.splitlines() if line.startswith("PPid:")), None)
+        if ppid == str(pid):
+            found.append(int(entry.name))
     return found
 
 
