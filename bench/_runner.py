@@ -22,6 +22,10 @@ ENV = {
     "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "512",
     "AWS_REGION": "us-east-1",
     "PYTHONDONTWRITEBYTECODE": "",
+    # Production refuses to start auth without a key, and reports degraded without a database;
+    # health never contacts this URL.
+    "SECRET_KEY": os.environ.get("SECRET_KEY") or "bench-secret-key-0123456789abcdef0123456789",
+    "DATABASE_URL": os.environ.get("DATABASE_URL") or "postgresql://bench@127.0.0.1:5432/bench",
 }
 
 

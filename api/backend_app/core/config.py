@@ -177,7 +177,9 @@ def load_settings(**overrides: Any) -> Settings:
         for error in exc.errors(include_input=False, include_url=False):
             name = str(error["loc"][0]).upper() if error["loc"] else "SETTINGS"
             variables.append(name)
-            reasons.append(f"{name}: {error['msg']}")
+            # "NAME is invalid: ..." rather than "NAME: ...", which reads like an assignment and
+            # is (rightly) masked by the diagnosis redaction.
+            reasons.append(f"{name} is invalid: {error['msg'].removeprefix('Value error, ')}")
         raise SettingsError(sorted(set(variables)), reasons) from None
 
 
