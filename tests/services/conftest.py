@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
-import threading
 import time
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -27,6 +25,9 @@ import redis
 from backend_app import create_app
 from backend_app.core.config import Settings, load_settings
 from failsafe.loader import BackendGate
+from tests.sockets import free_port, raw_listener
+
+__all__ = ["free_port"]
 
 SHARED_REDIS = "redis://127.0.0.1:6379/0"
 ROOT = Path(__file__).resolve().parents[2]
@@ -36,12 +37,6 @@ def need(reason: str) -> None:
     if os.environ.get("CI") == "true":
         pytest.fail(f"{reason} (CI=true: a missing service is a failure)")
     pytest.skip(reason)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture(scope="session")
@@ -131,28 +126,8 @@ def redis_server(tmp_path: Path) -> Iterator[Callable[..., RedisProcess]]:
 @pytest.fixture
 def blackhole() -> Iterator[int]:
     """A TCP listener that accepts connections and never answers: the hang."""
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(64)
-    held: list[socket.socket] = []
-    stop = threading.Event()
-
-    def accept() -> None:
-        listener.settimeout(0.1)
-        while not stop.is_set():
-            try:
-                held.append(listener.accept()[0])
-            except OSError:
-                continue
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    yield int(listener.getsockname()[1])
-    stop.set()
-    thread.join(timeout=5)
-    for conn in held:
-        conn.close()
-    listener.close()
+    with raw_listener("silent") as port:
+        yield port
 
 
 def settings(**overrides: Any) -> Settings:
