@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import sys
 import threading
 import time
@@ -28,6 +29,20 @@ _NO_LOCK = threading.Lock()
 # One encoder for every line: `json.dumps` with options builds a new encoder per call (~2 us of a
 # ~9 us line, and one access line is written per request).
 _ENCODER = json.JSONEncoder(ensure_ascii=False, default=str)
+# The C string quoter `json` itself uses (non-ASCII kept, as with ensure_ascii=False).
+_quote: Any = json.encoder.encode_basestring
+_FIELD_KEYS = {name: f"{_quote(name)}: " for name in REQUEST_FIELDS}
+
+
+def _json_value(value: object) -> str:
+    """One JSON value: the access line's field types directly, anything else through the encoder."""
+    if type(value) is str:
+        return str(_quote(value))
+    if type(value) is bool:
+        return "true" if value else "false"
+    if type(value) is int or (type(value) is float and math.isfinite(value)):
+        return repr(value)
+    return _ENCODER.encode(value)
 
 
 def _timestamp(created: float, _cache: dict[int, str] = {}) -> str:  # noqa: B006 - the cache is the point
@@ -105,15 +120,19 @@ def access(logger: logging.Logger, level: int, fields: dict[str, Any]) -> None:
     if handler is None or level < handler.level:
         logger.log(level, "request", extra=fields)
         return
-    entry: dict[str, Any] = {
-        "timestamp": _timestamp(time.time()),
-        "level": logging.getLevelName(level),
-        "logger": logger.name,
-        "message": "request",
-        "request_id": request_id_var.get(),
-    }
-    entry.update((name, value) for name, value in fields.items() if value is not None and name in REQUEST_FIELDS)
-    line = _ENCODER.encode(entry) + "\n"
+    # Written field by field: the same object `JsonFormatter` makes, in a third of the time a
+    # dict through `JSONEncoder` took (~5 us -> ~1.5 us here).
+    parts = [
+        f'{{"timestamp": "{_timestamp(time.time())}", "level": "{logging.getLevelName(level)}", '
+        f'"logger": {_json_value(logger.name)}, "message": "request", "request_id": {_json_value(request_id_var.get())}'
+    ]
+    parts += [
+        f", {_FIELD_KEYS[name]}{_json_value(value)}"
+        for name, value in fields.items()
+        if value is not None and name in _FIELD_KEYS
+    ]
+    parts.append("}\n")
+    line = "".join(parts)
     with handler.lock or _NO_LOCK:
         stream = sys.stderr
         stream.write(line)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from failsafe.asgi import ASGIApp, Receive, Scope, Send
+from failsafe.asgi import Scope
 
 
 def _under(path: str, prefix: str) -> bool:
@@ -38,16 +38,13 @@ def stage_prefix(event: Mapping[str, Any], path: str) -> str:
     return ""
 
 
-class PrefixMiddleware:
-    def __init__(self, app: ASGIApp, base_path: str | None) -> None:
-        self.app = app
+class PathPrefix:
+    def __init__(self, base_path: str | None) -> None:
         cleaned = "/" + (base_path or "").strip("/")
         self.base_path = "" if cleaned == "/" else cleaned
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    def rewrite(self, scope: Scope) -> Scope:
+        """`scope` itself when nothing changes, else a copy with `path` and `root_path` set."""
         path: str = scope.get("path") or "/"
         root: str = scope.get("root_path") or ""
         event = scope.get("aws.event")
@@ -63,4 +60,4 @@ class PrefixMiddleware:
             scope["path"] = path
             scope["raw_path"] = path.encode("utf-8")
             scope["root_path"] = root
-        await self.app(scope, receive, send)
+        return scope

@@ -1,15 +1,9 @@
-"""The middleware stack that wraps whichever app answers: the backend or the fallback.
+"""The stack that wraps whichever app answers: the backend or the fallback.
 
 Both get the same request ids, logs, security headers, CORS, limits and base-path handling from
-the same code, so the fallback behaves like the backend in every way a client can see. Order,
-outermost first, and why:
-
-    SecurityHeaders   every response, the request middleware's last-resort 500 included
-    RequestContext    request id, one log line per request (sees the 413/504 statuses below)
-    CORS              so a browser can read the 413 and 504 answers too
-    Deadline          504 `timeout` before the platform's own gateway error
-    BodyLimit         413 `payload_too_large`
-    Prefix            stage / API_BASE_PATH -> root_path
+the same code (`failsafe.edge`, one ASGI layer), so the fallback behaves like the backend in every
+way a client can see. The options are read from the environment here, leniently: a bad value is
+the settings' error to report, and the fallback must answer whatever the environment holds.
 """
 
 from __future__ import annotations
@@ -21,14 +15,14 @@ from dataclasses import dataclass, field
 
 from failsafe import envparse
 from failsafe.asgi import ASGIApp
+from failsafe.edge import EdgeMiddleware
 from failsafe.logs import get_logger
-from failsafe.middleware.body_limit import DEFAULT_MAX_BODY_BYTES, BodyLimitMiddleware
-from failsafe.middleware.cors import CORSMiddleware
-from failsafe.middleware.deadline import DEFAULT_REQUEST_TIMEOUT_S, DeadlineMiddleware
-from failsafe.middleware.security_headers import SecurityHeadersMiddleware
+from failsafe.middleware.body_limit import DEFAULT_MAX_BODY_BYTES, BodyLimit
+from failsafe.middleware.cors import CORSPolicy
+from failsafe.middleware.deadline import DEFAULT_REQUEST_TIMEOUT_S, Deadline
+from failsafe.middleware.security_headers import SecurityHeaders
 from failsafe.platform import Platform, default_environment, detect_platform
-from failsafe.prefix import PrefixMiddleware
-from failsafe.requests import RequestContextMiddleware
+from failsafe.prefix import PathPrefix
 
 log = get_logger("stack")
 DEFAULT_CORS_MAX_AGE_S = 600
@@ -83,13 +77,18 @@ class StackOptions:
 
 
 def build_stack(app: ASGIApp, options: StackOptions) -> ASGIApp:
-    inner: ASGIApp = PrefixMiddleware(app, options.api_base_path)
-    inner = BodyLimitMiddleware(inner, max(1, options.max_body_bytes))
-    inner = DeadlineMiddleware(inner, options.request_timeout_s)
+    cors: CORSPolicy | None = None
     try:
-        inner = CORSMiddleware(inner, options.cors_origins, options.cors_origin_regex, options.cors_max_age_s)
+        cors = CORSPolicy(options.cors_origins, options.cors_origin_regex, options.cors_max_age_s)
     except re.error:
         # The settings report an invalid CORS_ORIGIN_REGEX; the fallback must still answer.
         log.warning("CORS_ORIGIN_REGEX is not a valid regular expression; CORS is off")
-    inner = RequestContextMiddleware(inner, options.platform)
-    return SecurityHeadersMiddleware(inner, production=options.production)
+    return EdgeMiddleware(
+        app,
+        platform=options.platform,
+        security=SecurityHeaders(production=options.production),
+        cors=cors,
+        deadline=Deadline(options.request_timeout_s),
+        body_limit=BodyLimit(max(1, options.max_body_bytes)),
+        prefix=PathPrefix(options.api_base_path),
+    )

@@ -11,7 +11,8 @@ import pytest
 from fastapi import FastAPI, Request
 from pydantic import BaseModel
 
-from failsafe.middleware.body_limit import BodyLimitMiddleware
+from failsafe.middleware.body_limit import BodyLimit
+from failsafe.stack import StackOptions, build_stack
 from tests.hardening.conftest import REQUEST_ID, FakeContext, chunks, lambda_reply, make_caller, real_event
 
 LIMIT = 2048
@@ -144,5 +145,6 @@ def test_superscript_digit_in_content_length_is_not_a_crash() -> None:
         sent.append(message)
 
     scope = {"type": "http", "method": "POST", "path": "/", "headers": [(b"content-length", b"\xb2")]}
-    asyncio.run(BodyLimitMiddleware(app, LIMIT)(scope, receive, send))
+    assert not BodyLimit(LIMIT).declared_too_large("\xb2")
+    asyncio.run(build_stack(app, StackOptions(max_body_bytes=LIMIT))(scope, receive, send))
     assert sent[0]["status"] == 204

@@ -8,7 +8,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 
-from failsafe.middleware.cors import CORSMiddleware
+from failsafe.middleware.cors import CORSPolicy
 from tests.hardening.conftest import make_caller
 
 EXACT = "https://app.example.com"
@@ -101,7 +101,7 @@ def test_vary_is_merged_and_the_app_cannot_widen_cors(entry: str) -> None:
 
 def test_invalid_max_age_is_refused() -> None:
     with pytest.raises(ValueError, match="max_age_s"):
-        CORSMiddleware(_vary_route, [EXACT], max_age_s=-1)
+        CORSPolicy([EXACT], max_age_s=-1)
 
 
 def test_invalid_regex_leaves_the_fallback_answering(entry: str) -> None:
@@ -109,3 +109,20 @@ def test_invalid_regex_leaves_the_fallback_answering(entry: str) -> None:
     reply = make_caller(entry, env, broken=True).request("GET", "/api/status", {"origin": EXACT})
     assert reply.status == 200
     assert reply.json()["backend_loaded"] is False
+
+
+def _crash_route(app: Any) -> None:
+    assert isinstance(app, FastAPI)
+
+    @app.get("/api/crash")
+    async def crash() -> None:
+        raise RuntimeError("boom")
+
+
+def test_a_crash_is_readable_by_an_allowed_origin(entry: str) -> None:
+    # Without CORS headers a browser reports the 500 as a network error and the client never sees
+    # the envelope's request id.
+    reply = make_caller(entry, ENV, extra=_crash_route).request("GET", "/api/crash", {"origin": EXACT})
+    assert reply.status == 500 and reply.json()["error"]["code"] == "internal_error"
+    assert reply.headers["access-control-allow-origin"] == EXACT
+    assert "origin" in vary(reply.headers)

@@ -12,7 +12,8 @@ import pytest
 from fastapi import FastAPI
 from fastapi.responses import StreamingResponse
 
-from failsafe.middleware.deadline import DeadlineMiddleware
+from failsafe.edge import EdgeMiddleware
+from failsafe.middleware.deadline import Deadline
 from tests.hardening.conftest import REQUEST_ID, FakeContext, make_caller
 
 TIMEOUT = {"REQUEST_TIMEOUT_S": "0.3"}
@@ -99,15 +100,15 @@ def test_fallback_runs_under_the_same_deadline() -> None:
     layer: Any = caller.gate.loaded.app if caller.gate.loaded else None
     found = []
     while layer is not None:
-        if isinstance(layer, DeadlineMiddleware):
-            found.append(layer.timeout_s)
+        if isinstance(layer, EdgeMiddleware):
+            found.append(layer.deadline.timeout_s)
         layer = getattr(layer, "app", None)
     assert found == [0.3]
 
 
 def test_invalid_timeout_is_refused() -> None:
     with pytest.raises(ValueError, match="timeout_s"):
-        DeadlineMiddleware(slow_routes, 0)
+        Deadline(0)
 
 
 def test_a_started_response_is_cut_short_and_logged(capfd: pytest.CaptureFixture[str]) -> None:

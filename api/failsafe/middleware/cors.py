@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from failsafe.asgi import ASGIApp, Message, Receive, Scope, Send, header
+from failsafe.asgi import RawHeaders, Send
 from failsafe.errors import send_error
 
 ALLOW_METHODS = "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS"
@@ -21,21 +21,14 @@ ALLOW_HEADERS = "authorization, content-type, x-request-id, x-diagnostics-token"
 EXPOSE_HEADERS = "x-request-id, retry-after, x-ratelimit-limit, x-ratelimit-remaining, x-ratelimit-reset"
 
 
-class CORSMiddleware:
-    def __init__(
-        self,
-        app: ASGIApp,
-        origins: Iterable[str] = (),
-        origin_regex: str | None = None,
-        max_age_s: int = 600,
-    ) -> None:
+class CORSPolicy:
+    def __init__(self, origins: Iterable[str] = (), origin_regex: str | None = None, max_age_s: int = 600) -> None:
         if max_age_s < 0:
             raise ValueError("max_age_s must not be negative")
-        self.app = app
         listed = [o.rstrip("/") for o in origins]
         self.any_origin = "*" in listed
         self.origins = frozenset(o for o in listed if o != "*")
-        self.pattern = re.compile(origin_regex) if origin_regex else None
+        self.pattern = re.compile(origin_regex) if origin_regex else None  # re.error: the caller decides
         self.max_age = str(max_age_s).encode()
         self.enabled = bool(self.origins or self.pattern or self.any_origin)
 
@@ -47,45 +40,36 @@ class CORSMiddleware:
             return True, False
         return self.any_origin, False
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not self.enabled:
-            await self.app(scope, receive, send)
-            return
-        origin = header(scope, b"origin")
+    def response_headers(self, origin: str | None) -> tuple[bool, RawHeaders]:
+        """(allowed, the CORS headers of an ordinary response to a request from `origin`)."""
         allowed, credentials = self.allowed(origin) if origin else (False, False)
-        cors: list[tuple[bytes, bytes]] = [(b"vary", b"Origin")]
+        cors: RawHeaders = [(b"vary", b"Origin")]
         if allowed and origin:
             cors.append((b"access-control-allow-origin", origin.encode("latin-1")))
             if credentials:
                 cors.append((b"access-control-allow-credentials", b"true"))
-
-        if scope.get("method") == "OPTIONS" and origin and header(scope, b"access-control-request-method"):
-            if not allowed:
-                await send_error(send, 400, "cors_origin_not_allowed", "This origin is not allowed.", headers=cors)
-                return
-            cors += [
-                (b"access-control-allow-methods", ALLOW_METHODS.encode()),
-                (b"access-control-allow-headers", ALLOW_HEADERS.encode()),
-                (b"access-control-max-age", self.max_age),
-            ]
-            await send({"type": "http.response.start", "status": 204, "headers": cors})
-            await send({"type": "http.response.body", "body": b""})
-            return
-
-        if allowed:
             cors.append((b"access-control-expose-headers", EXPOSE_HEADERS.encode()))
+        return allowed, cors
 
-        async def send_with_cors(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                message["headers"] = merged(message.get("headers") or [], cors)
-            await send(message)
+    async def preflight(self, send: Send, origin: str) -> None:
+        """The answer to an `OPTIONS` with `Access-Control-Request-Method`: the app never sees it."""
+        allowed, cors = self.response_headers(origin)
+        cors = [(name, value) for name, value in cors if name != b"access-control-expose-headers"]
+        if not allowed:
+            await send_error(send, 400, "cors_origin_not_allowed", "This origin is not allowed.", headers=cors)
+            return
+        cors += [
+            (b"access-control-allow-methods", ALLOW_METHODS.encode()),
+            (b"access-control-allow-headers", ALLOW_HEADERS.encode()),
+            (b"access-control-max-age", self.max_age),
+        ]
+        await send({"type": "http.response.start", "status": 204, "headers": cors})
+        await send({"type": "http.response.body", "body": b""})
 
-        await self.app(scope, receive, send_with_cors)
 
-
-def merged(headers: Iterable[tuple[bytes, bytes]], cors: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+def merged(headers: Iterable[tuple[bytes, bytes]], cors: RawHeaders) -> RawHeaders:
     """The app's headers without its `Access-Control-*`, plus ours, with `Origin` added to its `Vary`."""
-    kept: list[tuple[bytes, bytes]] = []
+    kept: RawHeaders = []
     vary: list[bytes] = []
     for name, value in headers:
         lower = name.lower()

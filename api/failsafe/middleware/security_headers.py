@@ -10,7 +10,7 @@ Headers the app set itself are kept: a route that needs another policy says so.
 
 from __future__ import annotations
 
-from failsafe.asgi import ASGIApp, Message, Receive, Scope, Send
+from failsafe.asgi import RawHeaders
 
 API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
 DOCS_CDN = "https://cdn.jsdelivr.net"
@@ -25,7 +25,7 @@ HSTS = "max-age=63072000; includeSubDomains"
 DOCS_PATHS = ("/api/docs", "/api/docs/oauth2-redirect")
 
 
-def common_headers(*, production: bool) -> list[tuple[bytes, bytes]]:
+def common_headers(*, production: bool) -> RawHeaders:
     """The headers every response carries, CSP aside (also used by the Lambda entry's own answers)."""
     headers = [
         (b"x-content-type-options", b"nosniff"),
@@ -39,34 +39,22 @@ def common_headers(*, production: bool) -> list[tuple[bytes, bytes]]:
     return headers
 
 
-def api_headers(*, production: bool) -> list[tuple[bytes, bytes]]:
+def api_headers(*, production: bool) -> RawHeaders:
     return [*common_headers(production=production), (b"content-security-policy", API_CSP.encode())]
 
 
 def is_docs_path(path: str) -> bool:
     # Matched on the end of the path: a stage (`/prod`) or API_BASE_PATH may come in front.
-    trimmed = path.rstrip("/")
-    return any(trimmed.endswith(docs) for docs in DOCS_PATHS)
+    return path.rstrip("/").endswith(DOCS_PATHS)
 
 
-class SecurityHeadersMiddleware:
-    def __init__(self, app: ASGIApp, *, production: bool) -> None:
-        self.app = app
+class SecurityHeaders:
+    """The headers for one response, computed once per process for each of the two policies."""
+
+    def __init__(self, *, production: bool) -> None:
         self.api = api_headers(production=production)
         self.docs = [*common_headers(production=production), (b"content-security-policy", DOCS_CSP.encode())]
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        added = self.docs if is_docs_path(scope.get("path") or "/") else self.api
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = list(message.get("headers") or [])
-                present = {name.lower() for name, _ in headers}
-                headers += [(name, value) for name, value in added if name not in present]
-                message["headers"] = headers
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)
+    def for_path(self, path: str) -> RawHeaders:
+        """What to add to a response for `path`; `failsafe.edge` skips the names the app set itself."""
+        return self.docs if is_docs_path(path) else self.api

@@ -1,0 +1,152 @@
+"""The failsafe stack as one pure ASGI layer, in front of the backend and of the fallback app.
+
+Each concern lives in its own module (`middleware/security_headers.py`, `middleware/cors.py`,
+`middleware/deadline.py`, `middleware/body_limit.py`, `prefix.py`, `requests.py`); this class
+only wires them around one call of the app. They used to be six stacked middleware classes:
+each layer's coroutine frame and `send` wrapper cost ~10-20 us of a warm Lambda invocation
+(~90 us for the six, bench/middleware.py), more than the bare FastAPI app's own routing.
+
+What each response passes through, innermost first, and why in this order:
+
+    body limit     drops the app's answer once the streamed body passed the limit (-> 413)
+    deadline       504 `timeout` before the platform's own gateway error
+    CORS           so a browser can read the 413 and 504 answers too (preflights end here)
+    request ids    `x-request-id`, status for the access line, HEAD bodies stripped
+    security       headers on every response, the last-resort 500 included
+
+The preflight answer, the 413 and the 504 are made here and take the same way out (the preflight
+without the ordinary CORS headers: it carries its own).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+from failsafe.asgi import ASGIApp, Message, RawHeaders, Receive, Scope, Send
+from failsafe.errors import request_id_var, send_error
+from failsafe.middleware.body_limit import BodyLimit, BodyTooLarge
+from failsafe.middleware.cors import CORSPolicy, merged
+from failsafe.middleware.deadline import Deadline
+from failsafe.middleware.security_headers import SecurityHeaders
+from failsafe.platform import RUNTIME, Platform
+from failsafe.prefix import PathPrefix
+from failsafe.requests import log, log_request, request_id_for
+
+# The request headers any concern reads: found in one pass over the list, first value wins.
+_WANTED = frozenset({b"content-length", b"origin", b"access-control-request-method", b"x-vercel-id", b"x-request-id"})
+
+
+def wanted_headers(scope: Scope) -> dict[bytes, str]:
+    found: dict[bytes, str] = {}
+    for key, value in scope.get("headers") or ():
+        name = key.lower()
+        if name in _WANTED and name not in found:
+            found[name] = bytes(value).decode("latin-1")
+    return found
+
+
+class EdgeMiddleware:
+    def __init__(self, app: ASGIApp, *, platform: Platform, security: SecurityHeaders, cors: CORSPolicy | None,
+                 deadline: Deadline, body_limit: BodyLimit, prefix: PathPrefix) -> None:  # fmt: skip
+        self.app = app
+        self.platform = platform
+        self.security = security
+        self.cors = cors if cors is not None and cors.enabled else None
+        self.deadline = deadline
+        self.body_limit = body_limit
+        self.prefix = prefix
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = wanted_headers(scope)
+        request_id = request_id_for(scope, headers)
+        token = request_id_var.set(request_id)
+        cold = RUNTIME.count_invocation() == 1
+        started = time.perf_counter()
+        method = scope.get("method")
+        head = method == "HEAD"  # servers strip HEAD bodies; Mangum and the Lambda adapters do not
+        security = self.security.for_path(scope.get("path") or "/")
+        id_header = (b"x-request-id", request_id.encode("latin-1"))
+        limit = self.body_limit
+        cors = self.cors
+        origin = headers.get(b"origin") if cors is not None else None
+        cors_headers = cors.response_headers(origin)[1] if cors is not None else None
+        status = 500
+        response_started = False
+        received = 0
+        exceeded = False  # the streamed body passed the limit: the app's own answer is dropped
+
+        # One wrapper does what each concern adds to the way out, innermost first (module docstring).
+        async def send_out(message: Message) -> None:
+            nonlocal status, response_started
+            if message["type"] == "http.response.start":
+                response_started = True
+                status = message["status"]
+                app_headers = message.get("headers") or ()
+                if cors_headers is not None:
+                    app_headers = merged(app_headers, cors_headers)
+                # One pass: our request id replaces any the app set; its own security headers win.
+                kept: RawHeaders = []
+                present = set()
+                for name, value in app_headers:
+                    lower = name.lower()
+                    if lower != b"x-request-id":
+                        kept.append((name, value))
+                        present.add(lower)
+                kept.append(id_header)
+                kept += [(name, value) for name, value in security if name not in present]
+                message["headers"] = kept
+            elif head and message["type"] == "http.response.body":
+                message = {**message, "body": b""}
+            await send(message)
+
+        async def app_send(message: Message) -> None:
+            if not exceeded:
+                await send_out(message)
+
+        async def counting_receive() -> Message:
+            nonlocal received, exceeded
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body") or b"")
+                if received > limit.max_bytes:
+                    exceeded = True
+                    raise BodyTooLarge
+            return message
+
+        failed = False
+        limit_s = self.deadline.budget_s(scope)
+        timeout = asyncio.timeout(limit_s)
+        try:
+            if origin and cors is not None and method == "OPTIONS" and headers.get(b"access-control-request-method"):
+                cors_headers = None  # the preflight's headers are its own
+                await cors.preflight(send_out, origin)
+            elif limit.declared_too_large(headers.get(b"content-length")):
+                await limit.refuse(send_out, head=head)
+            else:
+                try:
+                    async with timeout:
+                        try:
+                            await self.app(self.prefix.rewrite(scope), counting_receive, app_send)
+                        except BodyTooLarge:
+                            pass
+                        except Exception:
+                            if not exceeded:
+                                raise
+                        if exceeded and not response_started:
+                            await limit.refuse(send_out, head=head)
+                except TimeoutError:
+                    if not timeout.expired():
+                        raise  # the app's own timeout (a service call), not ours: the app reports it
+                    await Deadline.expired(scope, send_out, limit_s, response_started=response_started)
+        except Exception:
+            failed = True
+            log.exception("unhandled error", extra={"method": method, "path": scope.get("path")})
+            if not response_started:
+                await send_error(send_out, 500, "internal_error", "The server failed to handle this request.")
+        finally:
+            log_request(scope, status, started, cold=cold, platform=self.platform, failed=failed)
+            request_id_var.reset(token)
