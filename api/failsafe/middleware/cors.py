@@ -31,6 +31,7 @@ class CORSPolicy:
         self.pattern = re.compile(origin_regex) if origin_regex else None  # re.error: the caller decides
         self.max_age = str(max_age_s).encode()
         self.enabled = bool(self.origins or self.pattern or self.any_origin)
+        self._answers: dict[str, tuple[bool, RawHeaders]] = {}
 
     def allowed(self, origin: str) -> tuple[bool, bool]:
         """(allowed, with credentials)."""
@@ -41,7 +42,21 @@ class CORSPolicy:
         return self.any_origin, False
 
     def response_headers(self, origin: str | None) -> tuple[bool, RawHeaders]:
-        """(allowed, the CORS headers of an ordinary response to a request from `origin`)."""
+        """(allowed, the CORS headers of an ordinary response to a request from `origin`).
+
+        Computed once per origin (a browser sends the same one on every request) and shared:
+        callers copy before changing the list. The cache is cleared past 256 origins, so
+        made-up origins cannot grow it.
+        """
+        key = origin or ""
+        found = self._answers.get(key)
+        if found is None:
+            if len(self._answers) >= 256:
+                self._answers.clear()
+            found = self._answers[key] = self._response_headers(origin)
+        return found
+
+    def _response_headers(self, origin: str | None) -> tuple[bool, RawHeaders]:
         allowed, credentials = self.allowed(origin) if origin else (False, False)
         cors: RawHeaders = [(b"vary", b"Origin")]
         if allowed and origin:
@@ -77,6 +92,8 @@ def merged(headers: Iterable[tuple[bytes, bytes]], cors: RawHeaders) -> RawHeade
             vary += [item.strip() for item in value.split(b",") if item.strip()]
         elif not lower.startswith(b"access-control-"):
             kept.append((name, value))
+    if not vary:  # the common case: `cors` starts with `Vary: Origin` already
+        return kept + cors
     if not any(item.lower() in (b"origin", b"*") for item in vary):
         vary.append(b"Origin")
     return kept + [(b"vary", b", ".join(vary))] + [(k, v) for k, v in cors if k != b"vary"]
