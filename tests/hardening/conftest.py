@@ -152,6 +152,17 @@ def broken_factory() -> tuple[Any, Any]:
 OPEN_CALLERS: list[Caller] = []
 
 
+def crash_route(app: Any) -> None:
+    """An extra route that raises: what a bug in a user's route looks like."""
+    from fastapi import FastAPI
+
+    assert isinstance(app, FastAPI)
+
+    @app.get("/api/crash")
+    async def crash() -> None:
+        raise RuntimeError("boom")
+
+
 def make_caller(entry: str, env: Mapping[str, str] | None = None, *, broken: bool = False, **settings: Any) -> Caller:
     gate = BackendGate(broken_factory if broken else backend_factory(**settings), environ=dict(env or {}))
     gate.ensure_loaded()

@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 
 from failsafe.middleware.cors import CORSPolicy
-from tests.hardening.conftest import make_caller
+from tests.hardening.conftest import crash_route, make_caller
 
 EXACT = "https://app.example.com"
 PREVIEW = "https://myapp-git-feature-x.vercel.app"
@@ -111,18 +111,10 @@ def test_invalid_regex_leaves_the_fallback_answering(entry: str) -> None:
     assert reply.json()["backend_loaded"] is False
 
 
-def _crash_route(app: Any) -> None:
-    assert isinstance(app, FastAPI)
-
-    @app.get("/api/crash")
-    async def crash() -> None:
-        raise RuntimeError("boom")
-
-
 def test_a_crash_is_readable_by_an_allowed_origin(entry: str) -> None:
     # Without CORS headers a browser reports the 500 as a network error and the client never sees
     # the envelope's request id.
-    reply = make_caller(entry, ENV, extra=_crash_route).request("GET", "/api/crash", {"origin": EXACT})
+    reply = make_caller(entry, ENV, extra=crash_route).request("GET", "/api/crash", {"origin": EXACT})
     assert reply.status == 500 and reply.json()["error"]["code"] == "internal_error"
     assert reply.headers["access-control-allow-origin"] == EXACT
     assert "origin" in vary(reply.headers)

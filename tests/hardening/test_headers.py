@@ -7,7 +7,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from tests.hardening.conftest import REQUEST_ID, FakeContext, make_caller
+from tests.hardening.conftest import REQUEST_ID, FakeContext, crash_route, make_caller
 
 BASE = {
     "x-content-type-options": "nosniff",
@@ -143,18 +143,8 @@ def test_lambda_at_edge_rejections_are_in_cloudfronts_shape_and_hardened() -> No
     assert_hardened(headers)
 
 
-def _crash_route(app: object) -> None:
-    from fastapi import FastAPI
-
-    assert isinstance(app, FastAPI)
-
-    @app.get("/api/crash")
-    async def crash() -> None:
-        raise RuntimeError("boom")
-
-
 def test_unhandled_errors_carry_every_header(entry: str) -> None:
-    reply = make_caller(entry, extra=_crash_route).request("GET", "/api/crash")
+    reply = make_caller(entry, extra=crash_route).request("GET", "/api/crash")
     assert reply.status == 500 and reply.json()["error"]["code"] == "internal_error"
     assert_hardened(reply.headers)
     assert_strict_csp(reply.headers)
