@@ -18,7 +18,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, PydanticBaseSettingsSource, SettingsConfigDict
 
 from failsafe import envparse
 from failsafe.platform import default_environment
@@ -81,6 +81,20 @@ class Settings(BaseSettings):
     access_token_ttl_s: int = Field(default=900, gt=0)
     refresh_token_ttl_s: int = Field(default=14 * 24 * 3600, gt=0)
     password_hash_concurrency: int | None = Field(default=None, ge=1)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # Arguments and the environment only. No env_file or secrets_dir is configured, so the
+        # dotenv and secrets sources would find nothing, but walking every field again cost
+        # ~1.5 ms of each cold start (half of building Settings; issue 3).
+        return init_settings, env_settings
 
     @field_validator("secret_key", "secret_key_previous")
     @classmethod

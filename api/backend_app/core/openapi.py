@@ -8,7 +8,7 @@ replaces FastAPI's default 422 schema, which describes a body this template neve
 The responses point at the schema by reference instead of passing the model to FastAPI: a model
 in `responses=` makes FastAPI build a response field per route at start-up, which imports its
 pydantic.v1 check (~30 ms of a cold start, measured in issue 3). `complete_openapi` adds the
-schema itself when /api/openapi.json is first asked for.
+schema itself (`backend_app.core.envelope`) when /api/openapi.json is first asked for.
 """
 
 from __future__ import annotations
@@ -16,24 +16,10 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import FastAPI
-from pydantic import BaseModel, ConfigDict
 
 from backend_app.core.errors import AppError
 
 ENVELOPE_REF = {"$ref": "#/components/schemas/ErrorEnvelope"}
-
-
-class ErrorDetail(BaseModel):
-    model_config = ConfigDict(extra="allow")  # e.g. `status_url` from the fallback
-
-    code: str
-    message: str
-    request_id: str | None
-    details: Any = None
-
-
-class ErrorEnvelope(BaseModel):
-    error: ErrorDetail
 
 
 def _error(description: str) -> dict[str, Any]:
@@ -67,6 +53,8 @@ def complete_openapi(app: FastAPI) -> None:
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is not None:
             return app.openapi_schema
+        from backend_app.core.envelope import ErrorEnvelope
+
         schema = build()  # FastAPI caches it in app.openapi_schema; the changes below stay there
         envelope = ErrorEnvelope.model_json_schema(ref_template="#/components/schemas/{model}")
         components = schema.setdefault("components", {}).setdefault("schemas", {})
