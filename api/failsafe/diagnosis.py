@@ -11,9 +11,8 @@ import importlib.metadata
 import os
 import re
 import traceback
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 # Import names whose distribution on PyPI has another name. A miss falls back to the import name
 # with '_' -> '-', which is right for most packages.
@@ -115,8 +114,8 @@ def _raising_module(exc: BaseException, api_dir: Path) -> str | None:
     return found
 
 
-@dataclass(frozen=True)
-class Diagnosis:
+# A NamedTuple, not a dataclass: ~0.25 ms to define against ~1.6 (cold start, issue 3).
+class Diagnosis(NamedTuple):
     type: str
     message: str
     module: str | None

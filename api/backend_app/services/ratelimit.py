@@ -19,8 +19,7 @@ import math
 import threading
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from backend_app.core.errors import AppError
 from backend_app.core.limits_syntax import parse_limit
@@ -34,8 +33,8 @@ if TYPE_CHECKING:  # redis-py and limits are imported on first use (cold start, 
     from redis.asyncio import Redis
 
 
-@dataclass(frozen=True)
-class RateLimitDecision:
+# A NamedTuple, not a dataclass: ~0.25 ms to define against ~1.6 (cold start, issue 3).
+class RateLimitDecision(NamedTuple):
     allowed: bool
     limit: int
     remaining: int

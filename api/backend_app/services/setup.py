@@ -6,8 +6,6 @@ bounded by the Redis timeouts, never raises); the status providers read the brea
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from backend_app.core.config import Settings
 from backend_app.services.cache import MemoryCache
 from backend_app.services.ratelimit import RateLimiter
@@ -21,12 +19,14 @@ PER_INSTANCE = ("rate limits are counted per instance: the rate limiter runs on 
 log = get_logger("services")
 
 
-@dataclass
 class Services:
-    settings: Settings
-    connector: RedisConnector | None
-    cache: CacheService
-    rate_limiter: RateLimiter
+    # A plain class, not a dataclass: ~0.8 ms less to define (cold start, issue 3).
+    def __init__(self, settings: Settings, connector: RedisConnector | None, cache: CacheService,
+                 rate_limiter: RateLimiter) -> None:  # fmt: skip
+        self.settings = settings
+        self.connector = connector
+        self.cache = cache
+        self.rate_limiter = rate_limiter
 
     def status(self) -> ServiceStatus:
         """What cache and rate limiter run on now; reads the breaker, no I/O."""
