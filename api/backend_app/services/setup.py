@@ -6,13 +6,17 @@ bounded by the Redis timeouts, never raises); the status providers read the brea
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from backend_app.core.config import Settings
 from backend_app.services.cache import MemoryCache
 from backend_app.services.ratelimit import RateLimiter
 from backend_app.services.redis_cache import CacheService, RedisCache
-from backend_app.services.redis_client import RedisConnector
 from backend_app.services.registry import ServiceRegistry, ServiceStatus
 from failsafe.logs import get_logger
+
+if TYPE_CHECKING:  # the connector and its breaker are imported only when REDIS_URL is set (~1.5 ms; issue 3)
+    from backend_app.services.redis_client import RedisConnector
 
 PER_INSTANCE = ("rate limits are counted per instance: the rate limiter runs on memory "
                 "(REDIS_URL is unset or Redis is unavailable)")  # fmt: skip
@@ -67,6 +71,8 @@ class Services:
 def build_services(settings: Settings) -> Services:
     connector = None
     if settings.redis_url is not None:
+        from backend_app.services.redis_client import RedisConnector
+
         connector = RedisConnector(settings.redis_url, settings.redis_connect_timeout_s,
                                    settings.redis_op_timeout_s, settings.redis_retry_after_s)  # fmt: skip
     prefix = settings.redis_key_prefix
