@@ -44,10 +44,10 @@ def test_the_check_agrees_with_the_library(value: str) -> None:
 
 
 ALPHABET = st.sampled_from(["1", "5", "0", "/", " ", "per", "PER", "second", "minutes", "Hour", "day", "s", ",", ";",
-                            "|", ":", "x", "week", "\t"])  # fmt: skip
+                            "|", ":", "x", "week", "\t", "\n", ".", "\u017fecond"])  # fmt: skip
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=1000, deadline=None)
 @given(st.lists(ALPHABET, max_size=8).map("".join))
 def test_the_check_agrees_with_the_library_on_generated_strings(value: str) -> None:
     assert _our_verdict(value) == _library_verdict(value)

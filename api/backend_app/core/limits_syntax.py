@@ -33,24 +33,32 @@ ONE = 'must be one rate limit such as "100/minute", not a list'
 
 
 @cache
-def _expressions() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    # Compiled on first use (~1.7 ms): the validators run only for variables that are set.
-    single = re.compile(_SINGLE, re.IGNORECASE | re.VERBOSE)
-    whole = re.compile(rf"^{_SINGLE}(:?{_SEPARATORS}{_SINGLE})*$", re.IGNORECASE | re.VERBOSE)
-    return single, whole
+def _single() -> re.Pattern[str]:
+    return re.compile(_SINGLE, re.IGNORECASE | re.VERBOSE)
+
+
+@cache
+def _whole() -> re.Pattern[str]:
+    return re.compile(rf"^{_SINGLE}(:?{_SEPARATORS}{_SINGLE})*$", re.IGNORECASE | re.VERBOSE)
 
 
 def _count(value: str) -> int:
     """How many limits `value` holds; `ValueError` where `limits.parse_many` raises one."""
-    single, whole = _expressions()
-    if not whole.match(value):
+    # Without a separator the list expression is the single one, anchored: the usual value is
+    # checked with one small pattern, compiled here (~0.8 ms) rather than at import, and the
+    # list pattern (as much again) only for values that have a separator.
+    if not re.search(_SEPARATORS, value):
+        match = _single().fullmatch(value)
+        if match is None or match.group(4).lower().removesuffix("s") not in GRANULARITIES:
+            raise ValueError(SYNTAX)
+        return 1
+    if not _whole().match(value):
         raise ValueError(SYNTAX)
     count = 0
     for part in re.split(_SEPARATORS, value):
-        match = single.match(part)
+        match = _single().match(part)
         if match:
-            unit = match.group(4).lower()
-            if unit.removesuffix("s") not in GRANULARITIES:
+            if match.group(4).lower().removesuffix("s") not in GRANULARITIES:
                 raise ValueError(SYNTAX)
             count += 1
     return count
