@@ -23,7 +23,7 @@ from backend_app.core.config import SettingsError, load_settings
 from backend_app.core.errors import AppError
 from backend_app.core.passwords import PasswordHasher
 from backend_app.core.tokens import TokenCodec
-from backend_app.schemas.users import Credentials
+from backend_app.schemas.auth import Credentials
 from backend_app.services.auth import AuthService
 from backend_app.services.database import DatabaseService
 

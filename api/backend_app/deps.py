@@ -18,7 +18,9 @@ from backend_app.services.users import User
 bearer = OAuth2PasswordBearer(tokenUrl="/api/auth/login", auto_error=False)
 
 
-def get_auth(request: Request) -> AuthService:
+async def get_auth(request: Request) -> AuthService:
+    # async: FastAPI runs a plain `def` dependency in a worker thread, and the first one of a
+    # process imports anyio's thread and stream machinery (~10 ms under -X importtime; issue 5).
     auth: AuthService = request.app.state.auth
     return auth
 

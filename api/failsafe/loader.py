@@ -13,9 +13,8 @@ import os
 import threading
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from failsafe import envparse, logs
 from failsafe.asgi import ASGIApp, Receive, Scope, Send
@@ -38,8 +37,8 @@ def import_backend() -> tuple[ASGIApp, Any]:
     return app, mangum.Mangum
 
 
-@dataclass(frozen=True)
-class Loaded:
+# A NamedTuple, not a dataclass: ~0.25 ms to define against ~1.6 (cold start, issue 3).
+class Loaded(NamedTuple):
     app: ASGIApp  # the app behind the middleware stack: backend or fallback
     backend: ASGIApp | None
     mangum: Any  # the Mangum class, or None when the backend (or Mangum) failed to load

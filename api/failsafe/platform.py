@@ -7,7 +7,6 @@ import platform as _stdlib_platform
 import threading
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Literal
 
@@ -53,14 +52,17 @@ def python_version() -> str:
     return _stdlib_platform.python_version()
 
 
-@dataclass
 class RuntimeInfo:
-    """Per-process facts reported by /api/status; one instance, `RUNTIME`, per container."""
+    """Per-process facts reported by /api/status; one instance, `RUNTIME`, per container.
 
-    started_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="milliseconds"))
-    load_ms: float | None = None
-    invocations: int = 0
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    A plain class, not a dataclass: ~0.8 ms less to define (cold start, issue 3).
+    """
+
+    def __init__(self) -> None:
+        self.started_at = datetime.now(UTC).isoformat(timespec="milliseconds")
+        self.load_ms: float | None = None
+        self.invocations = 0
+        self._lock = threading.Lock()
 
     def count_invocation(self) -> int:
         with self._lock:

@@ -8,32 +8,20 @@ replaces FastAPI's default 422 schema, which describes a body this template neve
 The responses point at the schema by reference instead of passing the model to FastAPI: a model
 in `responses=` makes FastAPI build a response field per route at start-up, which imports its
 pydantic.v1 check (~30 ms of a cold start, measured in issue 3). `complete_openapi` adds the
-schema itself when /api/openapi.json is first asked for.
+schema itself (`backend_app.core.envelope`) when /api/openapi.json is first asked for.
 """
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 from fastapi import FastAPI
-from pydantic import BaseModel, ConfigDict
 
 from backend_app.core.errors import AppError
 
+REF_TEMPLATE = "#/components/schemas/{model}"
 ENVELOPE_REF = {"$ref": "#/components/schemas/ErrorEnvelope"}
-
-
-class ErrorDetail(BaseModel):
-    model_config = ConfigDict(extra="allow")  # e.g. `status_url` from the fallback
-
-    code: str
-    message: str
-    request_id: str | None
-    details: Any = None
-
-
-class ErrorEnvelope(BaseModel):
-    error: ErrorDetail
 
 
 def _error(description: str) -> dict[str, Any]:
@@ -52,6 +40,20 @@ COMMON_RESPONSES: dict[int | str, dict[str, Any]] = {
 UNAUTHORIZED = _error("`unauthorized` / `invalid_token`: a missing, expired or revoked bearer token")
 
 
+# Models that routes name by reference instead of as a response model: component -> module.
+_BY_REFERENCE: dict[str, str] = {}
+
+
+def model_response(module: str, name: str) -> dict[str, Any]:
+    """`responses={200: ...}` for a route that serializes the model `module.name` itself.
+
+    FastAPI documents it as it would a response model; `complete_openapi` adds the schema.
+    """
+    _BY_REFERENCE[name] = module
+    content = {"application/json": {"schema": {"$ref": f"#/components/schemas/{name}"}}}
+    return {"description": "Successful Response", "content": content}
+
+
 def errors_of(*errors: type[AppError]) -> dict[int | str, dict[str, Any]]:
     """`responses=` for a route from the `AppError` classes it raises, one entry per status."""
     described: dict[int, list[str]] = {}
@@ -67,11 +69,19 @@ def complete_openapi(app: FastAPI) -> None:
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is not None:
             return app.openapi_schema
+        from backend_app.core.envelope import ErrorEnvelope
+
         schema = build()  # FastAPI caches it in app.openapi_schema; the changes below stay there
-        envelope = ErrorEnvelope.model_json_schema(ref_template="#/components/schemas/{model}")
+        envelope = ErrorEnvelope.model_json_schema(ref_template=REF_TEMPLATE)
         components = schema.setdefault("components", {}).setdefault("schemas", {})
         components.update(envelope.pop("$defs", {}))
         components["ErrorEnvelope"] = envelope
+        for name, module in _BY_REFERENCE.items():
+            if name not in components:  # another route may use it as a response model
+                model = getattr(importlib.import_module(module), name)
+                model_schema = model.model_json_schema(mode="serialization", ref_template=REF_TEMPLATE)
+                components.update(model_schema.pop("$defs", {}))
+                components[name] = model_schema
         for path_item in schema.get("paths", {}).values():
             for operation in path_item.values():
                 if isinstance(operation, dict) and operation.get("security"):

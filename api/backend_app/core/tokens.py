@@ -11,8 +11,7 @@ from __future__ import annotations
 import hashlib
 import time
 import uuid
-from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from backend_app.core.auth_errors import InvalidTokenError
 from backend_app.core.auth_settings import DEV_SECRET_KEY
@@ -22,8 +21,8 @@ TokenType = Literal["access", "refresh"]
 REQUIRED = ("sub", "exp", "iat", "jti", "iss", "aud", "typ", "sid", "ver")
 
 
-@dataclass(frozen=True)
-class Claims:
+# A NamedTuple, not a dataclass: ~0.25 ms to define against ~1.6 (cold start, issue 3).
+class Claims(NamedTuple):
     sub: str
     jti: str
     sid: str  # the login session both tokens of a login belong to; logout revokes it

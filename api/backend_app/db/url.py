@@ -8,8 +8,7 @@ which usually carries a password.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 POSTGRES_SCHEMES = {"postgres", "postgresql", "postgresql+asyncpg", "postgres+asyncpg"}
@@ -26,8 +25,8 @@ class DatabaseUrlError(ValueError):
     """DATABASE_URL cannot be used; the message names the problem, never the URL."""
 
 
-@dataclass(frozen=True)
-class DatabaseTarget:
+# A NamedTuple, not a dataclass: ~0.25 ms to define against ~1.6 (cold start, issue 3).
+class DatabaseTarget(NamedTuple):
     kind: Literal["postgresql", "sqlite"]
     dsn: str  # asyncpg DSN (postgresql://...) or the SQLite file path
     display: str  # safe to show: host and database name, or the file name

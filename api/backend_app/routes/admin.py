@@ -10,7 +10,8 @@ from backend_app.core.auth_errors import AccountDisabledError, UserNotFoundError
 from backend_app.core.errors import ForbiddenError
 from backend_app.core.openapi import errors_of
 from backend_app.deps import AdminUser, Auth
-from backend_app.schemas.users import UserOut, UserPage, UserUpdate
+from backend_app.schemas.admin import UserPage, UserUpdate
+from backend_app.schemas.users import UserOut
 
 router = APIRouter(prefix="/api/admin", tags=["admin"], responses=errors_of(ForbiddenError, AccountDisabledError))
 

@@ -16,7 +16,8 @@ from backend_app.core.auth_errors import (
 )
 from backend_app.core.openapi import errors_of
 from backend_app.deps import Auth, CurrentSession
-from backend_app.schemas.users import Credentials, LoginCredentials, RefreshRequest, TokenResponse, UserOut
+from backend_app.schemas.auth import Credentials, LoginCredentials, RefreshRequest, TokenResponse
+from backend_app.schemas.users import UserOut
 from backend_app.services.auth import TokenPair
 from backend_app.services.login_limit import check_account_limit
 

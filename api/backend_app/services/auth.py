@@ -9,8 +9,8 @@ deactivation bumps the user's `token_version`, ending every token issued before.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import NamedTuple
 
 from backend_app.core.auth_errors import (
     AccountDisabledError,
@@ -25,8 +25,8 @@ from backend_app.services.database import DatabaseService
 from backend_app.services.users import Role, User, UserStore
 
 
-@dataclass(frozen=True)
-class TokenPair:
+# A NamedTuple, not a dataclass: ~0.25 ms to define against ~1.6 (cold start, issue 3).
+class TokenPair(NamedTuple):
     access_token: str
     refresh_token: str
     expires_in: int

@@ -8,8 +8,7 @@ fallback until that probe answers), and a success closes the breaker again.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from failsafe.logs import get_logger
 
@@ -17,8 +16,8 @@ BreakerState = Literal["unknown", "closed", "open"]
 log = get_logger("services.breaker")
 
 
-@dataclass
-class BreakerView:
+# A NamedTuple, not a dataclass: ~0.25 ms to define against ~1.6 (cold start, issue 3).
+class BreakerView(NamedTuple):
     state: BreakerState
     detail: str | None
     latency_ms: float | None

@@ -10,11 +10,12 @@ import math
 from typing import TYPE_CHECKING
 
 from backend_app.services.cache import MemoryCache
-from backend_app.services.redis_client import RedisConnector
 from backend_app.services.redis_errors import RedisUnavailableError
 
 if TYPE_CHECKING:  # redis-py is imported only once a client is built (cold start, issue 3)
     from redis.asyncio import Redis
+
+    from backend_app.services.redis_client import RedisConnector
 
 # INCRBY, and PEXPIRE only when this call created the key: one round trip, atomic.
 _INCR_WITH_TTL = "local v = redis.call('INCRBY', KEYS[1], ARGV[1]) if v == tonumber(ARGV[1]) then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return v"  # noqa: E501

@@ -7,11 +7,11 @@ so health stays as fast as a hello-world route.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class ServiceStatus:
+# A NamedTuple, not a dataclass: ~0.25 ms to define against ~1.6 (cold start, issue 3).
+class ServiceStatus(NamedTuple):
     backend: str  # what it runs on now ("redis", "memory", "postgresql", "sqlite", "none")
     configured: str  # what the settings asked for
     healthy: bool
@@ -20,7 +20,7 @@ class ServiceStatus:
     detail: str | None = None
 
     def as_dict(self) -> dict[str, object]:
-        return asdict(self)
+        return dict(self._asdict())
 
 
 StatusProvider = Callable[[], ServiceStatus]

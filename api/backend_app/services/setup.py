@@ -6,27 +6,31 @@ bounded by the Redis timeouts, never raises); the status providers read the brea
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from backend_app.core.config import Settings
 from backend_app.services.cache import MemoryCache
 from backend_app.services.ratelimit import RateLimiter
 from backend_app.services.redis_cache import CacheService, RedisCache
-from backend_app.services.redis_client import RedisConnector
 from backend_app.services.registry import ServiceRegistry, ServiceStatus
 from failsafe.logs import get_logger
+
+if TYPE_CHECKING:  # the connector and its breaker are imported only when REDIS_URL is set (~1.5 ms; issue 3)
+    from backend_app.services.redis_client import RedisConnector
 
 PER_INSTANCE = ("rate limits are counted per instance: the rate limiter runs on memory "
                 "(REDIS_URL is unset or Redis is unavailable)")  # fmt: skip
 log = get_logger("services")
 
 
-@dataclass
 class Services:
-    settings: Settings
-    connector: RedisConnector | None
-    cache: CacheService
-    rate_limiter: RateLimiter
+    # A plain class, not a dataclass: ~0.8 ms less to define (cold start, issue 3).
+    def __init__(self, settings: Settings, connector: RedisConnector | None, cache: CacheService,
+                 rate_limiter: RateLimiter) -> None:  # fmt: skip
+        self.settings = settings
+        self.connector = connector
+        self.cache = cache
+        self.rate_limiter = rate_limiter
 
     def status(self) -> ServiceStatus:
         """What cache and rate limiter run on now; reads the breaker, no I/O."""
@@ -67,6 +71,8 @@ class Services:
 def build_services(settings: Settings) -> Services:
     connector = None
     if settings.redis_url is not None:
+        from backend_app.services.redis_client import RedisConnector
+
         connector = RedisConnector(settings.redis_url, settings.redis_connect_timeout_s,
                                    settings.redis_op_timeout_s, settings.redis_retry_after_s)  # fmt: skip
     prefix = settings.redis_key_prefix

@@ -9,9 +9,8 @@ return (uuid objects and aware datetimes from asyncpg; text and integers from SQ
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from backend_app.db.base import Connection, Row
 
@@ -19,8 +18,8 @@ Role = Literal["user", "admin"]
 _COLUMNS = "id, email, password_hash, role, is_active, token_version, created_at"
 
 
-@dataclass(frozen=True)
-class User:
+# A NamedTuple, not a dataclass: ~0.25 ms to define against ~1.6 (cold start, issue 3).
+class User(NamedTuple):
     id: str
     email: str
     password_hash: str

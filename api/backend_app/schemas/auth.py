@@ -1,0 +1,45 @@
+"""Bodies of the auth routes and of the password change.
+
+Emails are checked by shape only (one @, a dot in the domain, at most 254 characters): the
+`email-validator` package would add imports to every cold start for little gain; an address is
+proven by mail, not by syntax. Passwords are 8 to 128 characters: longer is refused so a huge
+input cannot turn into a CPU attack on the hasher.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+Email = Annotated[str, StringConstraints(strip_whitespace=True, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+Password = Annotated[str, Field(min_length=8, max_length=128)]
+
+
+class Credentials(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    email: Email
+    password: Password
+
+
+class LoginCredentials(BaseModel):
+    # Login checks no password length: a rule changed later must not lock out existing users,
+    # and an unknown length must not answer differently from a wrong password.
+    email: Annotated[str, Field(max_length=254)]
+    password: Annotated[str, Field(max_length=128)]
+
+
+class RefreshRequest(BaseModel):
+    refresh_token: Annotated[str, Field(max_length=4096)]
+
+
+class PasswordChange(BaseModel):
+    current_password: Annotated[str, Field(max_length=128)]
+    new_password: Password
+
+
+class TokenResponse(BaseModel):
+    access_token: str
+    refresh_token: str
+    token_type: Literal["bearer"] = "bearer"  # noqa: S105 (a scheme name, not a secret)
+    expires_in: int
