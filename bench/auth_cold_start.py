@@ -71,8 +71,11 @@ def main() -> None:
     repeats = int(sys.argv[1]) if len(sys.argv) > 1 else 9
     with tempfile.TemporaryDirectory() as data_dir:
         token = prepare(data_dir)
+        # Bytecode is written and used, as bench/cold_start.py does: a shell with PYTHONDONTWRITEBYTECODE
+        # set would otherwise make the template (its own modules) compile on every run, the bare app
+        # (site-packages, compiled by pip) not.
         env = {**os.environ, "ENVIRONMENT": "development", "SECRET_KEY": SECRET, "DATA_DIR": data_dir,
-               "LOG_LEVEL": "WARNING", "DATABASE_URL": ""}  # fmt: skip
+               "LOG_LEVEL": "WARNING", "DATABASE_URL": "", "PYTHONDONTWRITEBYTECODE": ""}  # fmt: skip
         cases = {
             "bare FastAPI + Mangum /api/health": ("auth_baseline_app", "/api/health"),
             "api.index /api/health": ("index", "/api/health"),
