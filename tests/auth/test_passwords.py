@@ -1,15 +1,24 @@
-"""Passwords: no 72-byte truncation, legacy bcrypt re-hashed, constant-time unknown emails, off the loop."""
+"""Passwords: no 72-byte truncation, legacy bcrypt re-hashed, constant-time unknown emails, off the loop.
+
+Off the loop means in the hasher's own threads, below the event loop's priority, within its limit.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import os
 import statistics
+import sys
 import threading
 import time
 from typing import Any
 
+import anyio
+import anyio.to_thread
 import httpx
 import pytest
 
+from backend_app.core.background_threads import NICE_INCREMENT, LowPriorityThreads
 from backend_app.core.passwords import PasswordHasher, build_context, machine_concurrency
 from backend_app.main import create_app
 from tests.auth.conftest import make_settings
@@ -79,18 +88,69 @@ async def test_unknown_email_takes_as_long_as_a_wrong_password(tmp_path: Any) ->
     assert 0.5 < ratio < 2.0, f"unknown/known login time ratio {ratio:.2f}"
 
 
-async def test_hashing_runs_in_worker_threads_within_the_limit() -> None:
+LINUX = sys.platform.startswith("linux")  # nice values are per thread there only
+
+
+def nice_of_this_thread() -> int:
+    return os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) if LINUX else 0
+
+
+async def test_hashing_runs_in_its_own_lower_priority_threads_within_the_limit() -> None:
     hasher = PasswordHasher()
     assert hasher.concurrency == machine_concurrency()
-    threads: set[int] = set()
+    seen: list[tuple[int, int]] = []  # (thread, its nice value) of every hash and verify
     original = hasher._ctx
 
     def spy() -> Any:
-        threads.add(threading.get_ident())
+        seen.append((threading.get_ident(), nice_of_this_thread()))
         return original()
 
     hasher._ctx = spy  # type: ignore[method-assign]
+    loop_nice = nice_of_this_thread()
     stored = await hasher.hash("a password")
     assert await hasher.verify_and_update("a password", stored) == (True, None)
-    assert threads and threading.get_ident() not in threads
-    assert hasher._limit().total_tokens == machine_concurrency()
+    assert seen and threading.get_ident() not in {thread for thread, _ in seen}
+    assert hasher._threads.limiter().total_tokens == machine_concurrency()
+    if LINUX:
+        assert {nice for _, nice in seen} == {min(19, loop_nice + NICE_INCREMENT)}
+    # Only the hashing threads were lowered: not the event loop, not anyio's shared workers.
+    assert nice_of_this_thread() == loop_nice
+    assert await anyio.to_thread.run_sync(nice_of_this_thread) == loop_nice
+
+
+async def test_no_more_calls_run_at_once_than_the_limit() -> None:
+    threads = LowPriorityThreads(2, "test-limit")
+    running, most = 0, 0
+    lock, two_ran = threading.Lock(), threading.Event()
+
+    def work() -> None:
+        nonlocal running, most
+        with lock:
+            running += 1
+            most = max(most, running)
+            if running == 2:
+                two_ran.set()
+        two_ran.wait(5)  # however slow the machine, two do overlap
+        time.sleep(0.02)  # and a third would have had time to start
+        with lock:
+            running -= 1
+
+    await asyncio.gather(*(threads.run(work) for _ in range(6)))
+    assert most == 2
+
+
+async def test_a_cancelled_caller_holds_its_slot_until_its_thread_is_done() -> None:
+    # As with anyio.to_thread.run_sync: cancelling a login never leaves an extra hash running.
+    threads = LowPriorityThreads(1, "test-cancel")
+    release, finished = threading.Event(), threading.Event()
+
+    def work() -> None:
+        release.wait(5)
+        finished.set()
+
+    asyncio.get_running_loop().call_later(0.2, release.set)
+    started = time.perf_counter()
+    with anyio.move_on_after(0.02) as scope:
+        await threads.run(work)
+    assert scope.cancel_called and finished.is_set() and time.perf_counter() - started >= 0.2
+    assert threads.limiter().borrowed_tokens == 0

@@ -8,20 +8,19 @@ bcrypt_sha256 hashes (older deployments) still verify and are re-hashed on the n
 
 The `CapacityLimiter` holds concurrent hashes to the number of cores this process may use
 (`PASSWORD_HASH_CONCURRENCY` overrides): more threads would not hash faster, and each argon2
-hash holds 19 MiB while it runs.
+hash holds 19 MiB while it runs. The threads are this hasher's own, below the event loop's
+priority, so a busy hasher does not slow every other request (`background_threads`).
 """
 
 from __future__ import annotations
 
-import asyncio
 import os
 import secrets
 import threading
 import warnings
 from typing import Any
 
-import anyio
-import anyio.to_thread
+from backend_app.core.background_threads import LowPriorityThreads
 
 SCHEMES = ("argon2", "bcrypt_sha256", "bcrypt")  # the first hashes; the others verify, then re-hash
 ARGON2_OPTIONS = {"argon2__type": "ID", "argon2__memory_cost": 19456, "argon2__time_cost": 2,
@@ -56,17 +55,10 @@ def build_context() -> Any:
 class PasswordHasher:
     def __init__(self, concurrency: int | None = None) -> None:
         self.concurrency = concurrency or machine_concurrency()
+        self._threads = LowPriorityThreads(self.concurrency, "password-hash")
         self._context: Any = None
         self._build_lock = threading.Lock()
         self._dummy: str | None = None
-        self._limiter: anyio.CapacityLimiter | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
-
-    def _limit(self) -> anyio.CapacityLimiter:
-        loop = asyncio.get_running_loop()  # a limiter belongs to one event loop
-        if self._limiter is None or self._loop is not loop:
-            self._limiter, self._loop = anyio.CapacityLimiter(self.concurrency), loop
-        return self._limiter
 
     def _ctx(self) -> Any:
         """Called in worker threads only: the first call imports passlib and loads its backends."""
@@ -76,7 +68,7 @@ class PasswordHasher:
         return self._context
 
     async def hash(self, password: str) -> str:
-        result: str = await anyio.to_thread.run_sync(lambda: self._ctx().hash(password), limiter=self._limit())
+        result: str = await self._threads.run(lambda: self._ctx().hash(password))
         return result
 
     async def verify_and_update(self, password: str, stored_hash: str) -> tuple[bool, str | None]:
@@ -89,7 +81,7 @@ class PasswordHasher:
                 return False, None
             return bool(ok), new_hash
 
-        return await anyio.to_thread.run_sync(work, limiter=self._limit())
+        return await self._threads.run(work)
 
     async def dummy_verify(self, password: str) -> None:
         """Spend the time of a real verify, so an unknown email answers as slowly as a known one."""
