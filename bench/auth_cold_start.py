@@ -1,7 +1,8 @@
 """Cold start: a fresh process imports the entry and serves its first request through the Lambda handler.
 
 Run: .venv/bin/python bench/auth_cold_start.py [repeats]
-Compares, in the same run and interleaved, a bare FastAPI + Mangum hello-world (bench/auth_baseline_app.py)
+Compares, in the same run and interleaved, a bare FastAPI + Mangum hello-world (bench/bare_app.py,
+the baseline bench/cold_start.py uses: no return annotation, so no pydantic.v1 import)
 with `api.index.handler` serving `/api/health`, and serving `GET /api/users/me` with a valid token
 on SQLite (the first authenticated request: JWT decode plus opening the database). Targets:
 health <= 1.2x, first authenticated request <= 1.5x of the baseline.
@@ -77,7 +78,7 @@ def main() -> None:
         env = {**os.environ, "ENVIRONMENT": "development", "SECRET_KEY": SECRET, "DATA_DIR": data_dir,
                "LOG_LEVEL": "WARNING", "DATABASE_URL": "", "PYTHONDONTWRITEBYTECODE": ""}  # fmt: skip
         cases = {
-            "bare FastAPI + Mangum /api/health": ("auth_baseline_app", "/api/health"),
+            "bare FastAPI + Mangum /api/health": ("bare_app", "/api/health"),
             "api.index /api/health": ("index", "/api/health"),
             "api.index /api/users/me (SQLite)": ("index", "/api/users/me"),
         }
