@@ -5,6 +5,9 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import NoReturn
+
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 API = ROOT / "api"
@@ -18,3 +21,11 @@ for entry in (str(ROOT), str(API)):
 # deployed (platform detected, ENVIRONMENT=production) and the subprocesses they start inherit
 # this one; tests of a missing key remove or override it explicitly.
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-never-deployed-0123456789")
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def unavailable(reason: str) -> NoReturn:
+    """A missing service or tool fails loudly in CI (CI=true) and skips, with the reason, elsewhere."""
+    if IN_CI:
+        pytest.fail(f"{reason} (CI=true: a missing service or tool is a failure)")
+    pytest.skip(reason)

@@ -8,7 +8,6 @@ when CI=true and skips it otherwise.
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import time
@@ -25,18 +24,13 @@ import redis
 from backend_app import create_app
 from backend_app.core.config import Settings, load_settings
 from failsafe.loader import BackendGate
+from tests.conftest import unavailable
 from tests.sockets import free_port, raw_listener
 
 __all__ = ["free_port"]
 
 SHARED_REDIS = "redis://127.0.0.1:6379/0"
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def need(reason: str) -> None:
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"{reason} (CI=true: a missing service is a failure)")
-    pytest.skip(reason)
 
 
 @pytest.fixture(scope="session")
@@ -63,7 +57,7 @@ def shared_redis() -> str:
     try:
         redis.Redis.from_url(SHARED_REDIS, socket_connect_timeout=1, socket_timeout=1).ping()
     except redis.RedisError as exc:
-        need(f"no Redis at 127.0.0.1:6379 ({type(exc).__name__})")
+        unavailable(f"no Redis at 127.0.0.1:6379 ({type(exc).__name__})")
     return SHARED_REDIS
 
 
@@ -109,7 +103,7 @@ def redis_server(tmp_path: Path) -> Iterator[Callable[..., RedisProcess]]:
         subprocess.run(["bash", str(ROOT / "scripts/tools/redis-server.sh")], check=False)
         binary = shutil.which("redis-server")
     if binary is None:
-        need("redis-server is not installed (scripts/tools/redis-server.sh could not install it)")
+        unavailable("redis-server is not installed (scripts/tools/redis-server.sh could not install it)")
     started: list[RedisProcess] = []
 
     def start(password: str | None = None) -> RedisProcess:
