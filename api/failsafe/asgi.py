@@ -18,10 +18,17 @@ JSON_TYPE = b"application/json"
 
 def header(scope: Scope, name: bytes) -> str | None:
     """First value of a request header (name in lower case), decoded as latin-1 like HTTP does."""
+    return headers_named(scope, frozenset((name,))).get(name)
+
+
+def headers_named(scope: Scope, names: frozenset[bytes]) -> dict[bytes, str]:
+    """The first value of each of `names` (lower case) present, in one pass over the headers."""
+    found: dict[bytes, str] = {}
     for key, value in scope.get("headers") or ():
-        if key.lower() == name:
-            return bytes(value).decode("latin-1")
-    return None
+        name = key.lower()
+        if name in names and name not in found:
+            found[name] = bytes(value).decode("latin-1")
+    return found
 
 
 def route_path(scope: Scope) -> str:

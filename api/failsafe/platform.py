@@ -69,11 +69,6 @@ class RuntimeInfo:
             self.invocations += 1
             return self.invocations
 
-    @property
-    def cold(self) -> bool:
-        """True while the first request of this container is being served."""
-        return self.invocations <= 1
-
     def cold_start(self) -> dict[str, object]:
         return {"started_at": self.started_at, "load_ms": self.load_ms, "invocations": self.invocations}
 

@@ -48,20 +48,20 @@ def _count(value: str) -> int:
     # checked with one small pattern, compiled here (~0.8 ms) rather than at import, and the
     # list pattern (as much again) only for values that have a separator.
     if not re.search(_SEPARATORS, value):
-        match = _single().fullmatch(value)
-        if match is None or match.group(4).lower().removesuffix("s") not in GRANULARITIES:
-            raise ValueError(SYNTAX)
+        _granularity(_single().fullmatch(value))
         return 1
     if not _whole().match(value):
         raise ValueError(SYNTAX)
-    count = 0
-    for part in re.split(_SEPARATORS, value):
-        match = _single().match(part)
-        if match:
-            if match.group(4).lower().removesuffix("s") not in GRANULARITIES:
-                raise ValueError(SYNTAX)
-            count += 1
-    return count
+    matches = [match for part in re.split(_SEPARATORS, value) if (match := _single().match(part))]
+    for match in matches:
+        _granularity(match)
+    return len(matches)
+
+
+def _granularity(match: re.Match[str] | None) -> None:
+    """`ValueError` unless `match` is one limit whose unit `limits` knows (singular or plural)."""
+    if match is None or match.group(4).lower().removesuffix("s") not in GRANULARITIES:
+        raise ValueError(SYNTAX)
 
 
 def check_limit(value: str) -> str:

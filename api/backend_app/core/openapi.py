@@ -21,7 +21,7 @@ from fastapi import FastAPI
 from backend_app.core.errors import AppError
 
 REF_TEMPLATE = "#/components/schemas/{model}"
-ENVELOPE_REF = {"$ref": "#/components/schemas/ErrorEnvelope"}
+ENVELOPE_REF = {"$ref": REF_TEMPLATE.format(model="ErrorEnvelope")}
 
 
 def _error(description: str) -> dict[str, Any]:
@@ -50,7 +50,7 @@ def model_response(module: str, name: str) -> dict[str, Any]:
     FastAPI documents it as it would a response model; `complete_openapi` adds the schema.
     """
     _BY_REFERENCE[name] = module
-    content = {"application/json": {"schema": {"$ref": f"#/components/schemas/{name}"}}}
+    content = {"application/json": {"schema": {"$ref": REF_TEMPLATE.format(model=name)}}}
     return {"description": "Successful Response", "content": content}
 
 

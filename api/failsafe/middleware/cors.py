@@ -53,23 +53,25 @@ class CORSPolicy:
         if found is None:
             if len(self._answers) >= 256:
                 self._answers.clear()
-            found = self._answers[key] = self._response_headers(origin)
+            allowed, cors = self._common_headers(origin)
+            if allowed:
+                cors.append((b"access-control-expose-headers", EXPOSE_HEADERS.encode()))
+            found = self._answers[key] = (allowed, cors)
         return found
 
-    def _response_headers(self, origin: str | None) -> tuple[bool, RawHeaders]:
+    def _common_headers(self, origin: str | None) -> tuple[bool, RawHeaders]:
+        """What ordinary responses and preflights both carry for `origin` (a new list)."""
         allowed, credentials = self.allowed(origin) if origin else (False, False)
         cors: RawHeaders = [(b"vary", b"Origin")]
         if allowed and origin:
             cors.append((b"access-control-allow-origin", origin.encode("latin-1")))
             if credentials:
                 cors.append((b"access-control-allow-credentials", b"true"))
-            cors.append((b"access-control-expose-headers", EXPOSE_HEADERS.encode()))
         return allowed, cors
 
     async def preflight(self, send: Send, origin: str) -> None:
         """The answer to an `OPTIONS` with `Access-Control-Request-Method`: the app never sees it."""
-        allowed, cors = self.response_headers(origin)
-        cors = [(name, value) for name, value in cors if name != b"access-control-expose-headers"]
+        allowed, cors = self._common_headers(origin)
         if not allowed:
             await send_error(send, 400, "cors_origin_not_allowed", "This origin is not allowed.", headers=cors)
             return
