@@ -1,12 +1,15 @@
 """Logins under load: health stays fast while 8 clients log in, and logins keep up with raw hashing.
 
-Run: .venv/bin/python bench/auth_login_load.py [seconds]
-Starts the app under uvicorn on loopback (SQLite in a temp folder, rate limiting off), then, in
-the same run:
-  1. idle `/api/health` p99 (sequential requests);
+Run: .venv/bin/python bench/auth_login_load.py [seconds] [rounds]
+Starts the app under uvicorn on loopback (SQLite in a temp folder, rate limiting off), then
+runs `rounds` rounds (default 3), each of:
+  1. idle `/api/health` p99 (400 sequential requests);
   2. `/api/health` p99 while 8 clients (another process) log in continuously, and logins/s;
   3. raw password verifies/s through a `PasswordHasher` with the same worker-thread limit.
-Targets: loaded/idle health p99 <= 3x; logins/s >= 0.8x raw verifies/s.
+Targets: loaded/idle health p99 <= 3x; logins/s >= 0.8x raw verifies/s; each ratio is taken
+within a round and the verdict is on the median over the rounds. Why rounds: a p99 of 400
+samples is the 4th-worst one, and on this shared 2-core machine one-round ratios of the same
+build spread from 1.6x to 3.8x (12 runs, 2026-11-23).
 
 The 8 clients speak HTTP/1.1 over plain asyncio streams (keep-alive, one connection each, the
 same JSON login, every answer checked for 200), not httpx: on loopback they share the server's
@@ -33,12 +36,16 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "api"))
+from _runner import verdict  # noqa: E402
+
+from backend_app.core.passwords import PasswordHasher  # noqa: E402
 from tests.auth.servers import instance  # noqa: E402
 
 EMAIL, PASSWORD, CLIENTS = "load@example.com", "load test password", 8
@@ -86,10 +93,7 @@ async def login_load(base: str, seconds: float) -> None:
     print(done, time.perf_counter() - started)
 
 
-async def raw_verifies(seconds: float) -> float:
-    from backend_app.core.passwords import PasswordHasher
-
-    hasher = PasswordHasher(int(os.environ.get("PASSWORD_HASH_CONCURRENCY") or 0) or None)
+async def raw_verifies(hasher: PasswordHasher, seconds: float) -> float:
     stored = await hasher.hash(PASSWORD)
     done = 0
     deadline = time.perf_counter() + seconds
@@ -105,8 +109,43 @@ async def raw_verifies(seconds: float) -> float:
     return done / (time.perf_counter() - started)
 
 
+class Round(NamedTuple):
+    idle_p50: float
+    idle_p99: float
+    busy_p50: float
+    busy_p99: float
+    logins_per_s: float
+    verifies_per_s: float
+
+    @property
+    def p99_ratio(self) -> float:
+        return self.busy_p99 / self.idle_p99
+
+    @property
+    def login_ratio(self) -> float:
+        return self.logins_per_s / self.verifies_per_s
+
+
+def one_round(base: str, seconds: float, hasher: PasswordHasher) -> Round:
+    """Idle health, then health while the clients log in, then raw verifies (the server idle)."""
+    health_p99(base, 50)  # warm-up
+    idle_p50, idle_p99 = health_p99(base, 400)
+    load = subprocess.Popen([sys.executable, __file__, "--load", base, str(seconds)], stdout=subprocess.PIPE,
+                            text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})  # fmt: skip
+    assert load.stdout is not None and load.stdout.readline() == "started\n"
+    time.sleep(0.5)  # let the logins ramp up before sampling
+    busy_p50, busy_p99 = health_p99(base, 400)
+    out, _ = load.communicate(timeout=seconds + 60)
+    done, elapsed = out.split()
+    verifies_per_s = asyncio.run(raw_verifies(hasher, seconds))
+    return Round(idle_p50, idle_p99, busy_p50, busy_p99, int(done) / float(elapsed), verifies_per_s)
+
+
 def main() -> None:
     seconds = float(sys.argv[1]) if len(sys.argv) > 1 else 10.0
+    rounds = int(sys.argv[2]) if len(sys.argv) > 2 else 3
+    hasher = PasswordHasher(int(os.environ.get("PASSWORD_HASH_CONCURRENCY") or 0) or None)
+    results = []
     with tempfile.TemporaryDirectory() as data:
         env = {"ENVIRONMENT": "development", "SECRET_KEY": "bench-secret-key-0123456789abcdef-0123", "DATA_DIR": data,
                "DATABASE_URL": "", "REDIS_URL": "", "RATE_LIMIT_ENABLED": "false", "LOG_LEVEL": "WARNING",
@@ -115,22 +154,18 @@ def main() -> None:
             assert (
                 httpx.post(base + "/api/auth/register", json={"email": EMAIL, "password": PASSWORD}).status_code == 201
             )
-            health_p99(base, 50)  # warm-up
-            idle_p50, idle_p99 = health_p99(base, 400)
-            load = subprocess.Popen([sys.executable, __file__, "--load", base, str(seconds)], stdout=subprocess.PIPE,
-                                    text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})  # fmt: skip
-            assert load.stdout is not None and load.stdout.readline() == "started\n"
-            time.sleep(0.5)  # let the logins ramp up before sampling
-            busy_p50, busy_p99 = health_p99(base, 400)
-            out, _ = load.communicate(timeout=seconds + 60)
-            done, elapsed = out.split()
-            logins_per_s = int(done) / float(elapsed)
-    verifies_per_s = asyncio.run(raw_verifies(seconds))
-    print(f"/api/health idle:               p50 {idle_p50:6.2f} ms  p99 {idle_p99:6.2f} ms")
-    print(f"/api/health, {CLIENTS} clients log in: p50 {busy_p50:6.2f} ms  p99 {busy_p99:6.2f} ms")
-    print(f"  p99 ratio loaded/idle: {busy_p99 / idle_p99:.2f}x (target <= 3x)")
-    print(f"logins/s {logins_per_s:.1f}; raw verifies/s through the same limit {verifies_per_s:.1f}")
-    print(f"  ratio: {logins_per_s / verifies_per_s:.2f}x (target >= 0.8x)")
+            for number in range(1, rounds + 1):
+                r = one_round(base, seconds, hasher)
+                results.append(r)
+                print(f"round {number}: health p99 idle {r.idle_p99:5.2f} ms, with {CLIENTS} clients logging in "
+                      f"{r.busy_p99:5.2f} ms ({r.p99_ratio:.2f}x; p50 {r.idle_p50:.2f} -> {r.busy_p50:.2f} ms); "
+                      f"logins/s {r.logins_per_s:.1f}, raw verifies/s {r.verifies_per_s:.1f} "
+                      f"({r.login_ratio:.2f}x)", flush=True)  # fmt: skip
+    p99_ratio = statistics.median(r.p99_ratio for r in results)
+    login_ratio = statistics.median(r.login_ratio for r in results)
+    print(f"median of {rounds} rounds:")
+    print(f"  /api/health p99 loaded/idle: {p99_ratio:.2f}x  {verdict(p99_ratio, 3.0, at_most=True)}")
+    print(f"  logins/s / raw verifies/s:   {login_ratio:.2f}x  {verdict(login_ratio, 0.8, at_most=False)}")
 
 
 if __name__ == "__main__":

@@ -48,8 +48,14 @@ class Connection(Protocol):
 class Database(Protocol):
     kind: Kind
 
-    def transaction(self) -> AbstractAsyncContextManager[Connection]:
-        """One unit of work: committed when the block ends, rolled back when it raises."""
+    def transaction(self, *, read_only: bool = False) -> AbstractAsyncContextManager[Connection]:
+        """One unit of work: committed when the block ends, rolled back when it raises.
+
+        `read_only`: statements run in autocommit instead, each on its own consistent snapshot:
+        no BEGIN and COMMIT round trips (two of a login's three on PostgreSQL or SQLite) and, on
+        SQLite, no write lock, so a read never waits behind a writer. For blocks whose reads need
+        no snapshot shared between statements.
+        """
         ...
 
     async def close(self) -> None: ...

@@ -84,15 +84,18 @@ class PostgresDatabase:
         return conn
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[Connection]:
+    async def transaction(self, *, read_only: bool = False) -> AsyncIterator[Connection]:
         try:
             conn = await self._acquire()
         except _UNAVAILABLE as exc:
             raise DatabaseUnavailable(f"cannot connect to PostgreSQL ({type(exc).__name__})") from exc
         pool = self._pool
         try:
-            async with conn.transaction():
+            if read_only:  # autocommit: no BEGIN and COMMIT round trips around the reads
                 yield _PgConnection(conn, self._op_timeout)
+            else:
+                async with conn.transaction():
+                    yield _PgConnection(conn, self._op_timeout)
             self._last_used = time.time()
         except asyncpg.UniqueViolationError as exc:
             raise UniqueViolation(exc.constraint_name or "unique") from exc

@@ -50,7 +50,7 @@ class AuthService:
             raise EmailTakenError() from None
 
     async def login(self, email: str, password: str) -> TokenPair:
-        async with self.database.transaction() as conn:
+        async with self.database.transaction(read_only=True) as conn:
             user = await self.users.by_email(conn, email)
         if user is None:
             await self.hasher.dummy_verify(password)  # same time as a wrong password
@@ -72,7 +72,7 @@ class AuthService:
 
     async def current_user(self, token: str, expected: str = "access") -> tuple[User, Claims]:
         claims = self.tokens.decode(token, "refresh" if expected == "refresh" else "access")
-        async with self.database.transaction() as conn:
+        async with self.database.transaction(read_only=True) as conn:  # one statement
             user = await self.users.by_id_unless_revoked(conn, claims.sub, claims.sid)
         if user is None or not user.is_active or user.token_version != claims.ver:
             raise InvalidTokenError()

@@ -68,13 +68,13 @@ class DatabaseService:
         return self._db
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[Connection]:
-        """A unit of work; raises 503 errors when there is no database or it is unreachable."""
+    async def transaction(self, *, read_only: bool = False) -> AsyncIterator[Connection]:
+        """A unit of work (`Database.transaction`); raises 503 errors when there is no database or it is unreachable."""
         if self.target is None:
             raise DatabaseNotConfiguredError()
         started = time.perf_counter()
         try:
-            async with self._database().transaction() as conn:
+            async with self._database().transaction(read_only=read_only) as conn:
                 yield conn
         except (DatabaseUnavailable, SchemaMissing) as exc:
             self._healthy, self._detail = False, str(exc)
