@@ -8,8 +8,8 @@ runs `rounds` rounds (default 3), each of:
   3. raw password verifies/s through a `PasswordHasher` with the same worker-thread limit.
 Targets: loaded/idle health p99 <= 3x; logins/s >= 0.8x raw verifies/s; each ratio is taken
 within a round and the verdict is on the median over the rounds. Why rounds: a p99 of 400
-samples is the 4th-worst one, and on this shared 2-core machine one-round ratios of the same
-build spread from 1.6x to 3.8x (12 runs, 2026-11-23).
+samples is the 4th-worst one, and on this shared 2-core machine one-round ratios of one build
+spread from 0.8x to 3.8x (9 runs, 2026-11-23).
 
 The 8 clients speak HTTP/1.1 over plain asyncio streams (keep-alive, one connection each, the
 same JSON login, every answer checked for 200), not httpx: on loopback they share the server's
@@ -36,7 +36,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import httpx
 
@@ -45,8 +45,10 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "api"))
 from _runner import verdict  # noqa: E402
 
-from backend_app.core.passwords import PasswordHasher  # noqa: E402
 from tests.auth.servers import instance  # noqa: E402
+
+if TYPE_CHECKING:  # imported in main(): the load-generating child process does not need it
+    from backend_app.core.passwords import PasswordHasher
 
 EMAIL, PASSWORD, CLIENTS = "load@example.com", "load test password", 8
 
@@ -144,6 +146,8 @@ def one_round(base: str, seconds: float, hasher: PasswordHasher) -> Round:
 def main() -> None:
     seconds = float(sys.argv[1]) if len(sys.argv) > 1 else 10.0
     rounds = int(sys.argv[2]) if len(sys.argv) > 2 else 3
+    from backend_app.core.passwords import PasswordHasher
+
     hasher = PasswordHasher(int(os.environ.get("PASSWORD_HASH_CONCURRENCY") or 0) or None)
     results = []
     with tempfile.TemporaryDirectory() as data:
