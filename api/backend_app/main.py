@@ -14,6 +14,7 @@ from backend_app.core.errors import install_error_handlers
 from backend_app.core.openapi import COMMON_RESPONSES, complete_openapi
 from backend_app.middleware.ratelimit import RateLimitMiddleware  # issue 4
 from backend_app.routes import health
+from backend_app.routes.docs import OPENAPI_URL, install_docs
 from backend_app.services.registry import ServiceRegistry
 from backend_app.services.setup import build_services  # issue 4
 from failsafe import logs
@@ -43,9 +44,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(
         title="Serverless FastAPI template",
         version="0.1.0",
-        docs_url="/api/docs" if docs else None,
+        docs_url=None,  # issue 6: routes.docs serves the page, under a policy with its scripts' hashes
         redoc_url=None,
-        openapi_url="/api/openapi.json" if docs else None,
+        openapi_url=OPENAPI_URL if docs else None,
         lifespan=lifespan,
         debug=False,  # Starlette's debug pages would show tracebacks to anyone
         responses=COMMON_RESPONSES,  # issue 6: every status any operation can answer
@@ -62,6 +63,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.add_middleware(RateLimitMiddleware, limiter=services.rate_limiter, resolver=resolver,
                            default_limit=settings.rate_limit_default, auth_limit=settings.rate_limit_auth)  # fmt: skip
     app.include_router(health.router)
+    if docs:
+        install_docs(app)
     install_auth(app, settings)  # issue 5: users and auth
     complete_openapi(app)  # issue 6
     return app

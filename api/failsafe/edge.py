@@ -59,7 +59,7 @@ class EdgeMiddleware:
         started = time.perf_counter()
         method = scope.get("method")
         head = method == "HEAD"  # servers strip HEAD bodies; Mangum and the Lambda adapters do not
-        security = self.security.for_path(scope.get("path") or "/")
+        security = self.security.api
         id_header = (b"x-request-id", request_id.encode("latin-1"))
         limit = self.body_limit
         cors = self.cors

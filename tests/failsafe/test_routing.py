@@ -64,6 +64,9 @@ def test_routes_answer_under_stages(fmt: str, stage: str | None) -> None:
     assert status == 200
     prefix = f"/{stage}" if stage else ""
     assert f"'{prefix}/api/openapi.json'" in body  # the docs page fetches the schema under the stage
+    assert f"'{prefix}/api/docs/oauth2-redirect'" in body  # ...and sends OAuth2 logins back under it
+    status, page, _ = invoke(entry, make_event(fmt, "/api/docs/oauth2-redirect", stage=stage))
+    assert status == 200 and "<script>" in page
     status, schema, _ = invoke(entry, make_event(fmt, "/api/openapi.json", stage=stage))
     assert status == 200 and "/api/health" in schema["paths"]
 

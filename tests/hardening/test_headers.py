@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import re
 from html.parser import HTMLParser
 
@@ -94,7 +96,8 @@ class _Resources(HTMLParser):
         self.scripts: list[str] = []
         self.styles: list[str] = []
         self.images: list[str] = []
-        self.inline_scripts = 0
+        self.inline_scripts: list[str] = []
+        self._in_inline_script = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = dict(attrs)
@@ -102,11 +105,27 @@ class _Resources(HTMLParser):
             if values.get("src"):
                 self.scripts.append(values["src"] or "")
             else:
-                self.inline_scripts += 1
+                self.inline_scripts.append("")
+                self._in_inline_script = True
         elif tag == "link" and values.get("rel") == "stylesheet":
             self.styles.append(values.get("href") or "")
         elif tag == "link" and "icon" in (values.get("rel") or ""):
             self.images.append(values.get("href") or "")
+
+    def handle_data(self, data: str) -> None:
+        if self._in_inline_script:
+            self.inline_scripts[-1] += data
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "script":
+            self._in_inline_script = False
+
+
+def inline_allowed(directives: dict[str, str], scripts: list[str]) -> bool:
+    """Every inline script allowed by its hash, as a browser computes it, and nothing else inline."""
+    sources = directives["script-src"].split()
+    digests = {f"'sha256-{base64.b64encode(hashlib.sha256(s.encode()).digest()).decode()}'" for s in scripts}
+    return bool(scripts) and digests <= set(sources) and "'unsafe-inline'" not in sources
 
 
 def _allows(sources: str, url: str) -> bool:
@@ -127,12 +146,20 @@ def test_docs_page_gets_a_policy_that_lets_it_load(entry_name: str) -> None:
     assert found.scripts and all(_allows(directives["script-src"], src) for src in found.scripts)
     assert found.styles and all(_allows(directives["style-src"], href) for href in found.styles)
     assert all(_allows(directives["img-src"], href) for href in found.images)
-    assert found.inline_scripts and "'unsafe-inline'" in directives["script-src"]
+    assert inline_allowed(directives, found.inline_scripts)
     assert "'self'" in directives["connect-src"]  # the page fetches /api/openapi.json
     # ...and the schema it fetches is an API response again, under the strict policy.
     schema = caller.request("GET", "/api/openapi.json")
     assert schema.status == 200
     assert_strict_csp(schema.headers)
+    # The OAuth2 redirect page (the Authorize button's return) is one inline script, allowed the same way.
+    redirect = caller.request("GET", "/api/docs/oauth2-redirect")
+    assert redirect.status == 200
+    assert_hardened(redirect.headers)
+    directives = dict(d.strip().split(" ", 1) for d in redirect.headers["content-security-policy"].split(";"))
+    found = _Resources()
+    found.feed(redirect.body.decode())
+    assert inline_allowed(directives, found.inline_scripts)
 
 
 def test_lambda_at_edge_rejections_are_in_cloudfronts_shape_and_hardened() -> None:

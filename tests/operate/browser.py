@@ -29,12 +29,22 @@ def chromium() -> str:
 
 
 def run_chromium(browser: str, url: str, *extra: str) -> str:
+    return _chromium(browser, url, *extra).stdout
+
+
+def _chromium(browser: str, url: str, *extra: str) -> subprocess.CompletedProcess[str]:
     with tempfile.TemporaryDirectory() as profile:
         proc = subprocess.run(
             [browser, *FLAGS, f"--user-data-dir={profile}", *extra, url], capture_output=True, text=True, timeout=120
         )
     assert proc.returncode == 0, proc.stderr[-3000:]
-    return proc.stdout
+    return proc
+
+
+def console(browser: str, url: str) -> tuple[str, list[str]]:
+    """The page's DOM after its scripts ran, and what the page wrote to the console (errors, CSP refusals)."""
+    proc = _chromium(browser, url, "--dump-dom", "--enable-logging=stderr", "--v=0")
+    return proc.stdout, [line for line in proc.stderr.splitlines() if ":CONSOLE" in line]
 
 
 def render(browser: str, url: str, screenshot: Path | None = None) -> dict[str, tuple[str, bool]]:

@@ -17,10 +17,12 @@ __all__ = ["free_port", "raw_listener"]
 
 
 @contextmanager
-def http_stub(status: int, body: object, headers: dict[str, str] | None = None) -> Iterator[int]:
+def http_stub(
+    status: int, body: object, headers: dict[str, str] | None = None, content_type: str | None = None
+) -> Iterator[int]:
     """An HTTP server answering every request with one status, JSON (or text) body and headers."""
     payload = body.encode() if isinstance(body, str) else json.dumps(body).encode()
-    content_type = "text/plain" if isinstance(body, str) else "application/json"
+    content_type = content_type or ("text/plain" if isinstance(body, str) else "application/json")
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
