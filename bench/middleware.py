@@ -49,7 +49,6 @@ from fastapi import FastAPI  # noqa: E402
 
 from failsafe import edge, loader  # noqa: E402
 from failsafe.lambda_entry import LambdaEntry  # noqa: E402
-from failsafe.middleware.security_headers import SecurityHeaders  # noqa: E402
 
 EVENTS = [ROOT.parent / "shared" / "events", Path("/work/shared/events")]
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
@@ -104,8 +103,7 @@ def without_hardening() -> Handler:
     stack = handler.gate.ensure_loaded().app
     assert isinstance(stack, edge.EdgeMiddleware)
     stack.cors = None
-    stack.security = SecurityHeaders(production=False)
-    stack.security.api = []
+    stack.security = []
     return handler
 
 

@@ -28,7 +28,6 @@ from failsafe.errors import request_id_var, send_error
 from failsafe.middleware.body_limit import BodyLimit, BodyTooLarge
 from failsafe.middleware.cors import CORSPolicy, merged
 from failsafe.middleware.deadline import Deadline
-from failsafe.middleware.security_headers import SecurityHeaders
 from failsafe.platform import RUNTIME, Platform
 from failsafe.prefix import PathPrefix
 from failsafe.requests import log, log_request, request_id_for
@@ -38,11 +37,11 @@ _WANTED = frozenset({b"content-length", b"origin", b"access-control-request-meth
 
 
 class EdgeMiddleware:
-    def __init__(self, app: ASGIApp, *, platform: Platform, security: SecurityHeaders, cors: CORSPolicy | None,
+    def __init__(self, app: ASGIApp, *, platform: Platform, security: RawHeaders, cors: CORSPolicy | None,
                  deadline: Deadline, body_limit: BodyLimit, prefix: PathPrefix) -> None:  # fmt: skip
         self.app = app
         self.platform = platform
-        self.security = security
+        self.security = security  # added to every response, unless the app set the same name
         self.cors = cors if cors is not None and cors.enabled else None
         self.deadline = deadline
         self.body_limit = body_limit
@@ -59,12 +58,12 @@ class EdgeMiddleware:
         started = time.perf_counter()
         method = scope.get("method")
         head = method == "HEAD"  # servers strip HEAD bodies; Mangum and the Lambda adapters do not
-        security = self.security.api
+        security = self.security
         id_header = (b"x-request-id", request_id.encode("latin-1"))
         limit = self.body_limit
         cors = self.cors
         origin = headers.get(b"origin") if cors is not None else None
-        cors_headers = cors.response_headers(origin)[1] if cors is not None else None
+        cors_headers = cors.response_headers(origin) if cors is not None else None
         status = 500
         response_started = False
         received = 0

@@ -20,7 +20,7 @@ from failsafe.logs import get_logger
 from failsafe.middleware.body_limit import DEFAULT_MAX_BODY_BYTES, BodyLimit
 from failsafe.middleware.cors import CORSPolicy
 from failsafe.middleware.deadline import DEFAULT_REQUEST_TIMEOUT_S, Deadline
-from failsafe.middleware.security_headers import SecurityHeaders
+from failsafe.middleware.security_headers import api_headers
 from failsafe.platform import Platform, default_environment, detect_platform
 from failsafe.prefix import PathPrefix
 
@@ -86,7 +86,7 @@ def build_stack(app: ASGIApp, options: StackOptions) -> ASGIApp:
     return EdgeMiddleware(
         app,
         platform=options.platform,
-        security=SecurityHeaders(production=options.production),
+        security=api_headers(production=options.production),
         cors=cors,
         deadline=Deadline(options.request_timeout_s),
         body_limit=BodyLimit(max(1, options.max_body_bytes)),

@@ -13,12 +13,7 @@ from contextlib import contextmanager
 import httpx
 
 from tests.auth.helpers import ROOT
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from tests.sockets import free_port
 
 
 @contextmanager

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import socket
 import tempfile
 import time
 from collections.abc import AsyncIterator, Iterator
@@ -16,16 +15,11 @@ from backend_app.core.tokens import TokenCodec
 from backend_app.main import create_app
 from tests.auth import postgres
 from tests.auth.conftest import make_settings
+from tests.sockets import free_port
 
 pytestmark = pytest.mark.anyio
 CONNECT_TIMEOUT_S = 1.0
 BOUND_S = CONNECT_TIMEOUT_S + 5.0  # generous: the machine is shared and noisy
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 async def serve(settings: Settings) -> tuple[httpx.AsyncClient, object]:

@@ -13,12 +13,14 @@ schema itself (`backend_app.core.envelope`) when /api/openapi.json is first aske
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI
 
 from backend_app.core.errors import AppError
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
 
 REF_TEMPLATE = "#/components/schemas/{model}"
 ENVELOPE_REF = {"$ref": REF_TEMPLATE.format(model="ErrorEnvelope")}
@@ -40,17 +42,17 @@ COMMON_RESPONSES: dict[int | str, dict[str, Any]] = {
 UNAUTHORIZED = _error("`unauthorized` / `invalid_token`: a missing, expired or revoked bearer token")
 
 
-# Models that routes name by reference instead of as a response model: component -> module.
-_BY_REFERENCE: dict[str, str] = {}
+# Models that routes name by reference instead of as a response model, by component name.
+_BY_REFERENCE: dict[str, type[BaseModel]] = {}
 
 
-def model_response(module: str, name: str) -> dict[str, Any]:
-    """`responses={200: ...}` for a route that serializes the model `module.name` itself.
+def model_response(model: type[BaseModel]) -> dict[str, Any]:
+    """`responses={200: ...}` for a route that serializes `model` itself.
 
     FastAPI documents it as it would a response model; `complete_openapi` adds the schema.
     """
-    _BY_REFERENCE[name] = module
-    content = {"application/json": {"schema": {"$ref": REF_TEMPLATE.format(model=name)}}}
+    _BY_REFERENCE[model.__name__] = model
+    content = {"application/json": {"schema": {"$ref": REF_TEMPLATE.format(model=model.__name__)}}}
     return {"description": "Successful Response", "content": content}
 
 
@@ -76,9 +78,8 @@ def complete_openapi(app: FastAPI) -> None:
         components = schema.setdefault("components", {}).setdefault("schemas", {})
         components.update(envelope.pop("$defs", {}))
         components["ErrorEnvelope"] = envelope
-        for name, module in _BY_REFERENCE.items():
+        for name, model in _BY_REFERENCE.items():
             if name not in components:  # another route may use it as a response model
-                model = getattr(importlib.import_module(module), name)
                 model_schema = model.model_json_schema(mode="serialization", ref_template=REF_TEMPLATE)
                 components.update(model_schema.pop("$defs", {}))
                 components[name] = model_schema

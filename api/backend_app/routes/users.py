@@ -20,6 +20,6 @@ from backend_app.schemas.users import UserOut
 router = APIRouter(prefix="/api/users", tags=["users"], responses=errors_of(AccountDisabledError))
 
 
-@router.get("/me", summary="Who am I", responses={200: model_response("backend_app.schemas.users", "UserOut")})
+@router.get("/me", summary="Who am I", responses={200: model_response(UserOut)})
 async def me(user: CurrentUser) -> Response:
     return Response(UserOut.of(user).model_dump_json(), media_type="application/json")

@@ -31,7 +31,7 @@ class CORSPolicy:
         self.pattern = re.compile(origin_regex) if origin_regex else None  # re.error: the caller decides
         self.max_age = str(max_age_s).encode()
         self.enabled = bool(self.origins or self.pattern or self.any_origin)
-        self._answers: dict[str, tuple[bool, RawHeaders]] = {}
+        self._answers: dict[str, RawHeaders] = {}
 
     def allowed(self, origin: str) -> tuple[bool, bool]:
         """(allowed, with credentials)."""
@@ -41,8 +41,8 @@ class CORSPolicy:
             return True, False
         return self.any_origin, False
 
-    def response_headers(self, origin: str | None) -> tuple[bool, RawHeaders]:
-        """(allowed, the CORS headers of an ordinary response to a request from `origin`).
+    def response_headers(self, origin: str | None) -> RawHeaders:
+        """The CORS headers of an ordinary response to a request from `origin`.
 
         Computed once per origin (a browser sends the same one on every request) and shared:
         callers copy before changing the list. The cache is cleared past 256 origins, so
@@ -56,7 +56,7 @@ class CORSPolicy:
             allowed, cors = self._common_headers(origin)
             if allowed:
                 cors.append((b"access-control-expose-headers", EXPOSE_HEADERS.encode()))
-            found = self._answers[key] = (allowed, cors)
+            found = self._answers[key] = cors
         return found
 
     def _common_headers(self, origin: str | None) -> tuple[bool, RawHeaders]:

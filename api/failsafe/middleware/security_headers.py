@@ -50,10 +50,3 @@ def docs_csp(script_hashes: Iterable[str]) -> str:
         "img-src 'self' data: https://fastapi.tiangolo.com; connect-src 'self'; font-src 'self' data:; "
         "frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
     )
-
-
-class SecurityHeaders:
-    """The headers for every response, computed once per process; `failsafe.edge` skips the names the app set."""
-
-    def __init__(self, *, production: bool) -> None:
-        self.api = api_headers(production=production)
