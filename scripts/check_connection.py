@@ -18,7 +18,8 @@ Exit codes (one per class; `--json` prints the same class names):
      5  timeout         no connection, TLS handshake or answer within --timeout seconds
      6  tls             the TLS handshake failed (certificate, plain HTTP on an https URL, ...)
      7  closed          connected, then the server closed without answering (an empty reply)
-     8  not_found       /api/health is 404 (or API Gateway's 403 "Missing Authentication Token")
+     8  not_found       /api/health is 404, or API Gateway's 403 "Missing Authentication Token" (no
+                        route) or 403 "Forbidden" (a REST API URL without its stage)
      9  backend_failed  5xx with the template's diagnosis: the backend did not load (module, hint)
     10  server_error    5xx without a diagnosis (a crash before the app answered, a platform error)
     11  degraded        healthy enough to serve, but a service runs on its fallback (named)
@@ -275,6 +276,15 @@ def _missing_token(response: Response) -> bool:
     )
 
 
+def _missing_stage(response: Response) -> bool:
+    """API Gateway REST answers a path outside every stage with 403 {"message":"Forbidden"}."""
+    body = response.json()
+    from_gateway = response.headers.get("x-amzn-errortype", "").startswith("ForbiddenException") or (
+        "x-amzn-requestid" in response.headers
+    )
+    return response.status == 403 and from_gateway and body == {"message": "Forbidden"}
+
+
 def _status_document(base: str, timeout: float) -> dict[str, Any] | None:
     """/api/status, or None when it does not answer with JSON (the check goes on without it)."""
     try:
@@ -296,6 +306,12 @@ def check_health(base: str, timeout: float, report: dict[str, Any]) -> str:
         raise Failure(
             "not_found", f"{HEALTH} answered {health.status}: {health.excerpt(120)}", _who_answered_404(health)
         )
+    if _missing_stage(health):
+        raise Failure(
+            "not_found", f"{HEALTH} answered {health.status}: {health.excerpt(120)}",
+            "API Gateway answers a REST API URL without its stage with 403 Forbidden: add the stage to the URL "
+            "(`https://<id>.execute-api.<region>.amazonaws.com/prod`, the stage named in the deploy output)",
+        )  # fmt: skip
     if health.status >= 500:
         diagnosis = body.get("diagnosis") if isinstance(body, dict) else None
         if not isinstance(diagnosis, dict):

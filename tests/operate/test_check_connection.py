@@ -84,6 +84,22 @@ def test_api_gateway_missing_authentication_token_is_routing() -> None:
     assert report["url"].endswith("/prod/api/health")
 
 
+def test_rest_api_url_without_its_stage_is_not_found_with_a_stage_hint() -> None:
+    # What API Gateway REST answers for https://<id>.execute-api.<region>.amazonaws.com/api/health.
+    headers = {"x-amzn-errortype": "ForbiddenException", "x-amzn-requestid": "0b5f1c2e-1111-2222-3333-444455556666"}
+    with http_stub(403, {"message": "Forbidden"}, headers) as port:
+        code, report, text = check(f"http://127.0.0.1:{port}")
+    assert (code, report["class"]) == (8, "not_found")
+    assert "add the stage to the URL" in report["hint"]
+    assert "/api/health answered 403" in text
+
+
+def test_a_403_from_elsewhere_stays_unexpected() -> None:
+    with http_stub(403, {"message": "Forbidden"}) as port:
+        code, report, _ = check(f"http://127.0.0.1:{port}")
+    assert (code, report["class"]) == (14, "unexpected")
+
+
 def test_5xx_without_a_diagnosis() -> None:
     headers = {"x-vercel-error": "FUNCTION_INVOCATION_FAILED"}
     with http_stub(500, "A server error has occurred\n\nFUNCTION_INVOCATION_FAILED\n", headers) as port:
