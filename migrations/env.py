@@ -29,8 +29,19 @@ def _dsn() -> str:
     return target.dsn
 
 
+def _record(*, step: Any, **_: Any) -> None:
+    """Tells scripts/migrate.py what ran, so it can say so (Alembic itself prints nothing here)."""
+    applied = context.config.attributes.get("applied")
+    if isinstance(applied, list):
+        verb = "applied" if step.is_upgrade else "undid"
+        revision = step.up_revision
+        applied.append(f"{verb} {revision.revision}: {revision.doc}")
+
+
 def _migrate(connection: Connection) -> None:
-    context.configure(connection=connection, target_metadata=None, transaction_per_migration=True)
+    context.configure(
+        connection=connection, target_metadata=None, transaction_per_migration=True, on_version_apply=_record
+    )
     with context.begin_transaction():
         context.run_migrations()
 

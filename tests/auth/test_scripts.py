@@ -72,6 +72,29 @@ def test_alembic_upgrade_and_downgrade(scratch_pg: str) -> None:
     alembic = [sys.executable, "-m", "alembic", "-c", str(ROOT / "migrations" / "alembic.ini")]
     subprocess.run([*alembic, "upgrade", "head"], env=env, check=True, capture_output=True, timeout=120)
     assert {"users", "revoked_tokens", "alembic_version"} <= tables()
-    subprocess.run([sys.executable, str(ROOT / "scripts" / "migrate.py"), "base"], env=env, check=True,
-                   capture_output=True, timeout=120)  # fmt: skip
+    undone = migrate("base", env=env)
+    assert "undid 0001_users" in undone
     assert "users" not in tables()
+
+
+def migrate(*args: str, env: dict[str, str]) -> str:
+    done = subprocess.run([sys.executable, str(ROOT / "scripts" / "migrate.py"), *args], env=env, text=True,
+                          capture_output=True, timeout=120, check=False)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_migrate_says_what_it_applied_then_that_nothing_was_pending(scratch_pg: str) -> None:
+    env = {**os.environ, "DATABASE_URL": scratch_pg}
+    first = migrate(env=env)
+    assert "applied 0001_users: users and revoked_tokens" in first
+    again = migrate(env=env)
+    assert again.startswith("nothing was pending: the database is already at ")
+    assert "applied" not in again
+
+
+def test_migrate_help_describes_its_usage_without_a_database() -> None:
+    env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
+    helped = migrate("--help", env=env)
+    assert "usage: migrate.py [-h] [revision]" in helped
+    assert "DATABASE_URL" in helped
