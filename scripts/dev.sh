@@ -6,4 +6,6 @@ cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh
 export ENVIRONMENT="${ENVIRONMENT:-development}"
 echo "serving on http://127.0.0.1:${PORT:-8000}  (health: /api/health, status: /api/status, docs: /api/docs)" >&2
-exec .venv/bin/python -m uvicorn api.index:app --host 127.0.0.1 --port "${PORT:-8000}" "$@"
+# --no-proxy-headers: uvicorn would otherwise trust X-Forwarded-For from 127.0.0.1 and rewrite the
+# client address before the app applies TRUSTED_PROXIES (the rate limiter would count spoofed values).
+exec .venv/bin/python -m uvicorn api.index:app --host 127.0.0.1 --port "${PORT:-8000}" --no-proxy-headers "$@"

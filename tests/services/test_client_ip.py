@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 from backend_app import create_app
@@ -10,6 +11,8 @@ from backend_app.core.client_ip import ClientAddressResolver
 from failsafe.lambda_entry import LambdaEntry
 from failsafe.loader import BackendGate
 from tests.services.conftest import settings
+
+EVENTS = Path(__file__).resolve().parents[1] / "events"
 
 
 def _scope(peer: str | None, **headers: str) -> dict[str, Any]:
@@ -35,6 +38,22 @@ def test_vercel_headers_count_only_on_vercel() -> None:
     scope = _scope("127.0.0.1", x_real_ip="203.0.113.50", x_forwarded_for="203.0.113.51")
     assert ClientAddressResolver(on_vercel=True)(scope) == "203.0.113.50"
     assert ClientAddressResolver(on_vercel=False)(scope) == "127.0.0.1"
+
+
+def test_zone_ids_and_junk_are_never_a_client() -> None:
+    resolve = ClientAddressResolver(["10.0.0.0/8"])
+    # uvicorn or a proxy may hand over a peer string with a zone id; ipaddress would accept it.
+    assert resolve(_scope("2001:db8:7::1%eth0")) == "unknown"
+    assert resolve(_scope("::ffff:198.51.100.7%x")) == "unknown"
+    # A zone id or junk left of the trusted hop ends the walk: the trusted hop counts, never the value.
+    assert resolve(_scope("10.0.0.1", x_forwarded_for="::ffff:198.51.100.7%, 10.2.2.2")) == "10.2.2.2"
+    assert resolve(_scope("10.0.0.1", x_forwarded_for="198.51.100.7:443")) == "10.0.0.1"
+
+
+def test_vercel_takes_the_right_most_forwarded_address_when_x_real_ip_is_bad() -> None:
+    resolve = ClientAddressResolver(on_vercel=True)
+    scope = _scope("127.0.0.1", x_real_ip="2001:db8::1%1", x_forwarded_for="6.6.6.6, 203.0.113.51")
+    assert resolve(scope) == "203.0.113.51"
 
 
 def test_ipv6_clients_share_their_64_block() -> None:
@@ -66,6 +85,41 @@ def test_lambda_source_ip_picks_the_bucket_through_mangum(key_prefix: str) -> No
     assert [r["statusCode"] for r in same_ip] == [404, 404, 429]  # a new spoofed header each time: one bucket
     assert json.loads(same_ip[2]["body"])["error"]["code"] == "rate_limited"
     assert other_ip["statusCode"] == 404
+
+
+def _alb_event(forwarded_for: str) -> dict[str, Any]:
+    """AWS's ALB event (powertools albEvent.json) with the X-Forwarded-For ALB would pass on."""
+    event: dict[str, Any] = json.loads((EVENTS / "powertools" / "albEvent.json").read_text())
+    event["headers"]["x-forwarded-for"] = forwarded_for
+    event["path"] = "/api/x"
+    return event
+
+
+def test_behind_alb_the_address_alb_appended_is_the_client(key_prefix: str) -> None:
+    from mangum import Mangum
+
+    app = create_app(settings(redis_key_prefix=key_prefix, rate_limit_default="2/minute"))
+    gate = BackendGate(factory=lambda: (app, Mangum), environ={})
+    handler = LambdaEntry(gate)
+
+    def statuses(chains: list[str]) -> list[int]:
+        return [handler(_alb_event(chain), None)["statusCode"] for chain in chains]
+
+    try:
+        # A zone id in front does not make a fresh bucket per request: the real address is counted.
+        zoned = statuses([f"2001:db8:{n}::1%, 198.51.100.20" for n in range(1, 4)])
+        # An IPv4-mapped value with a zone id does not land in the victim's bucket.
+        victim_first = statuses(["198.51.100.30"])
+        mapped = statuses(["::ffff:198.51.100.30%, 198.51.100.31"] * 2)
+        victim_after = statuses(["198.51.100.30"])
+        # A plain spoofed value does not merge its senders into one shared bucket.
+        spoofed = statuses([f"9.9.9.9, 198.51.100.{40 + n}" for n in range(4)])
+    finally:
+        _close(gate, handler)
+    assert zoned == [404, 404, 429]
+    assert mapped == [404, 404]
+    assert victim_first + victim_after == [404, 404]  # the victim's bucket holds only its own two
+    assert spoofed == [404, 404, 404, 404]
 
 
 def _close(gate: BackendGate, handler: LambdaEntry) -> None:

@@ -1,18 +1,32 @@
 """Which client sent this request: the key the rate limiter counts under.
 
-A header a client sends never chooses its own bucket:
-- AWS Lambda: Mangum puts API Gateway's `requestContext` source IP into `scope["client"]`.
-- Vercel (`VERCEL` set): the platform overwrites `x-real-ip` and `x-forwarded-for`; nothing else
-  reaches the function, so they are trusted there and only there.
-- Elsewhere: the peer address, and `x-forwarded-for` only when the peer is in `TRUSTED_PROXIES`
-  (read right to left, skipping trusted hops: the first untrusted address is the client).
-IPv6 clients are counted per /64, the block one subscriber usually holds.
+The client is the right-most address of the forwarding chain that is not in `TRUSTED_PROXIES`:
+each proxy appends the address it was connected from, so everything to the left of the first
+untrusted hop was written by the client and is ignored. Where the chain comes from:
+
+- API Gateway (REST and HTTP API, Function URLs): Mangum puts `requestContext` `sourceIp`, the
+  address API Gateway was connected from, into `scope["client"]`. The `X-Forwarded-For` header
+  keeps whatever the client sent in front of it, so it is read only when that address is trusted
+  (CloudFront in front of API Gateway, say).
+- ALB: the event has no source address; Mangum passes the whole `X-Forwarded-For`, to which ALB
+  appended the address it was connected from (`"<client value>, <real ip>"`).
+- Vercel (`VERCEL` set): the platform overwrites `x-real-ip` and `x-forwarded-for` with the
+  client's address (its request-headers docs); the runtime shim's uvicorn then rewrites
+  `scope["client"]` from `x-forwarded-for`, since the platform connects from 127.0.0.1. Those
+  headers are trusted there and only there.
+- Self-hosted: the peer address, then `x-forwarded-for` only while the hops are trusted. uvicorn
+  must run with `--no-proxy-headers`, or it rewrites the peer from the header itself first.
+
+A value that is not a plain address (a zone id `%eth0`, a port, junk) is never a client: it ends
+the walk, since what lies to its left cannot be trusted, and the last trusted hop counts instead.
+IPv6 clients are counted per /64, the block one subscriber usually holds; IPv4-mapped IPv6
+peers (dual-stack sockets) count as their IPv4 address.
 """
 
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from failsafe.asgi import Scope, header
 
@@ -20,11 +34,15 @@ UNKNOWN = "unknown"
 _IP = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 
-def _parse(value: str | None) -> _IP | None:
+def parse_plain(value: str | None) -> _IP | None:
+    """An address written as an address and nothing else; None for anything else."""
     if not value:
         return None
+    value = value.strip()
+    if "%" in value:  # `ip_address` accepts IPv6 zone ids ("fe80::1%, 10.0.0.1" parses): never a client
+        return None
     try:
-        return ipaddress.ip_address(value.strip())
+        return ipaddress.ip_address(value)
     except ValueError:
         return None
 
@@ -37,6 +55,15 @@ def bucket(address: _IP) -> str:
     return str(address)
 
 
+def _hops(value: str | None) -> list[str]:
+    return value.split(",") if value else []
+
+
+def _is_alb(scope: Scope) -> bool:
+    event = scope.get("aws.event")
+    return isinstance(event, dict) and "elb" in (event.get("requestContext") or {})
+
+
 class ClientAddressResolver:
     def __init__(self, trusted_proxies: Iterable[str] = (), on_vercel: bool = False) -> None:
         self.trusted = tuple(ipaddress.ip_network(item, strict=False) for item in trusted_proxies)
@@ -45,22 +72,26 @@ class ClientAddressResolver:
     def _is_trusted(self, address: _IP) -> bool:
         return any(address in network for network in self.trusted)
 
+    def _walk(self, hops: Sequence[str]) -> _IP | None:
+        """Right to left: the first untrusted address, else the last trusted one before a bad value."""
+        last: _IP | None = None
+        for hop in reversed(hops):
+            address = parse_plain(hop)
+            if address is None:
+                break
+            last = address
+            if not self._is_trusted(address):
+                break
+        return last
+
     def __call__(self, scope: Scope) -> str:
+        forwarded = _hops(header(scope, b"x-forwarded-for"))
         if self.on_vercel:
-            forwarded = (header(scope, b"x-forwarded-for") or "").split(",")[0]
-            address = _parse(header(scope, b"x-real-ip")) or _parse(forwarded)
+            address = parse_plain(header(scope, b"x-real-ip")) or self._walk(forwarded)
             if address is not None:
                 return bucket(address)
         client = scope.get("client")
-        peer = _parse(client[0]) if client else None
-        if peer is None:
-            return UNKNOWN
-        if self.trusted and self._is_trusted(peer):
-            hops = [_parse(item) for item in (header(scope, b"x-forwarded-for") or "").split(",")]
-            for hop in reversed(hops):
-                if hop is None:
-                    break  # a malformed entry: stop trusting what lies to the left of it
-                peer = hop
-                if not self._is_trusted(hop):
-                    break
-        return bucket(peer)
+        peer = str(client[0]) if client and client[0] else ""
+        # ALB: Mangum's client is the whole X-Forwarded-For chain; elsewhere it is one address.
+        address = self._walk(_hops(peer) if _is_alb(scope) else [*forwarded, peer])
+        return bucket(address) if address is not None else UNKNOWN
