@@ -31,12 +31,11 @@ response = index.handler(json.loads(sys.argv[2]), None)
 print(json.dumps({"status": response["statusCode"], "body": response["body"], "modules": sorted(sys.modules)}))
 """
 # python-multipart is not listed: Starlette imports it (~2 ms) whenever it is installed.
-HEAVY = ("jose", "passlib", "argon2", "bcrypt", "asyncpg", "aiosqlite", "pydantic.v1", "backend_app.routes.auth",
-         "backend_app.schemas")  # fmt: skip
+HEAVY = ("asyncpg", "aiosqlite", "pydantic.v1", "backend_app.routes.auth", "backend_app.schemas")
 
 
 # What the first GET /api/users/me needs besides: jose, the SQLite driver, the users router and UserOut.
-NOT_FOR_ME = ("passlib", "argon2", "bcrypt", "asyncpg", "pydantic.v1", "backend_app.routes.auth",
+NOT_FOR_ME = ("asyncpg", "pydantic.v1", "backend_app.routes.auth",
               "backend_app.routes.admin", "backend_app.routes.password", "backend_app.schemas.auth",
               "backend_app.schemas.admin", "anyio.streams")  # fmt: skip
 

@@ -27,7 +27,7 @@ class Item(BaseModel):
 
 
 def build(environ: dict[str, str] | None = None, **settings: Any) -> tuple[BackendGate, LambdaEntry, FastAPI]:
-    app = create_app(load_settings(_env_file=None, docs_enabled=True, **settings))
+    app = create_app(load_settings(docs_enabled=True, **settings))
 
     @app.post("/api/items")
     async def create_item(item: Item) -> Item:

@@ -135,7 +135,7 @@ def backend_factory(**settings: Any) -> Callable[[], tuple[Any, Any]]:
     extra = settings.pop("extra", None)
 
     def factory() -> tuple[Any, Any]:
-        app = create_app(load_settings(_env_file=None, docs_enabled=True, **settings))
+        app = create_app(load_settings(docs_enabled=True, **settings))
         if extra is not None:
             extra(app)
         return app, mangum.Mangum

@@ -23,7 +23,7 @@ def add_routes(app: FastAPI) -> None:
 
 
 def test_every_operation_declares_the_statuses_any_request_can_meet() -> None:
-    app = create_app(load_settings(_env_file=None, docs_enabled=True))
+    app = create_app(load_settings(docs_enabled=True))
     add_routes(app)
     complete_openapi(app)
     schema = app.openapi()

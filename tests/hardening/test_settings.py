@@ -23,7 +23,7 @@ def test_bad_values_are_settings_errors_naming_the_variable(
 ) -> None:
     monkeypatch.setenv(name, value)
     with pytest.raises(SettingsError) as raised:
-        load_settings(_env_file=None)
+        load_settings()
     assert raised.value.variables == [name]
     # ...and the stack, which the fallback needs, keeps its default instead of failing.
     options = StackOptions.from_env({name: value})
@@ -34,7 +34,7 @@ def test_good_values_reach_settings_and_stack(monkeypatch: pytest.MonkeyPatch) -
     env = {"MAX_BODY_BYTES": "4096", "REQUEST_TIMEOUT_S": "9.5", "CORS_MAX_AGE_S": "60"}
     for name, value in env.items():
         monkeypatch.setenv(name, value)
-    settings = load_settings(_env_file=None)
+    settings = load_settings()
     assert (settings.max_body_bytes, settings.request_timeout_s, settings.cors_max_age_s) == (4096, 9.5, 60)
     options = StackOptions.from_env(env)
     assert (options.max_body_bytes, options.request_timeout_s, options.cors_max_age_s) == (4096, 9.5, 60)

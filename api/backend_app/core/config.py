@@ -1,4 +1,10 @@
-"""Settings: one `BaseSettings`, read from the environment with the rules of `failsafe.envparse`.
+"""Settings: one pydantic model, read from the environment with the rules of `failsafe.envparse`.
+
+Each field is read from the variable of its name in capitals (`secret_key` from `SECRET_KEY`);
+an empty or blank value means unset, lists are comma-separated, booleans follow
+`envparse.parse_bool`. A plain `BaseModel` rather than pydantic-settings, whose package imports
+its dotenv, cloud and CLI sources: ~14-20 ms of every cold start on the deployed artefact, for
+sources this template never configures.
 
 Built lazily by `get_settings()`, never at import. An invalid value raises `SettingsError`, which
 names the variables and never their values; the loader turns it into the fallback's diagnosis.
@@ -6,11 +12,17 @@ names the variables and never their values; the loader turns it into the fallbac
 
 from __future__ import annotations
 
+import ipaddress
+import os
+import re
+from collections.abc import Mapping
 from functools import lru_cache
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    BaseModel,
     BeforeValidator,
+    ConfigDict,
     Field,
     SecretStr,
     ValidationError,
@@ -18,19 +30,13 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-from pydantic_settings import BaseSettings, NoDecode, PydanticBaseSettingsSource, SettingsConfigDict
 
+from backend_app.core.auth_settings import check_database_url, check_secret_key
+from backend_app.core.limits_syntax import check_limit
 from failsafe import envparse
 from failsafe.platform import default_environment
 
 EnvBool = Annotated[bool, BeforeValidator(envparse.bool_or_none)]
-EnvList = Annotated[list[str], NoDecode]
-
-
-def _no_items() -> list[str]:
-    # Not `default_factory=list`: pydantic reads the factory's signature, and a builtin's is
-    # parsed from its text (~0.7 ms of building this class at every cold start; issue 3).
-    return []
 
 
 class SettingsError(ValueError):
@@ -41,13 +47,13 @@ class SettingsError(ValueError):
         super().__init__("invalid settings: " + "; ".join(reasons))
 
 
-class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_ignore_empty=True, extra="ignore", case_sensitive=False)
+class Settings(BaseModel):
+    model_config = ConfigDict(extra="ignore")
 
     environment: Literal["production", "development"] = Field(default_factory=default_environment)
     debug: EnvBool = False
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
-    cors_origins: EnvList = Field(default_factory=_no_items)
+    cors_origins: list[str] = Field(default_factory=list)
     cors_origin_regex: str | None = None
     diagnostics_token: SecretStr | None = None
     docs_enabled: EnvBool | None = None
@@ -68,8 +74,8 @@ class Settings(BaseSettings):
     rate_limit_enabled: EnvBool = True
     rate_limit_default: str = "120/minute"
     rate_limit_auth: str = "10/minute"
-    rate_limit_fail_closed: EnvList = Field(default_factory=_no_items)
-    trusted_proxies: EnvList = Field(default_factory=_no_items)
+    rate_limit_fail_closed: list[str] = Field(default_factory=list)
+    trusted_proxies: list[str] = Field(default_factory=list)
 
     # --- issue 5: users and auth (rules in backend_app.core.auth_settings) ---
     database_url: SecretStr | None = None
@@ -88,32 +94,14 @@ class Settings(BaseSettings):
     refresh_token_ttl_s: int = Field(default=14 * 24 * 3600, gt=0)
     password_hash_concurrency: int | None = Field(default=None, ge=1)
 
-    @classmethod
-    def settings_customise_sources(
-        cls,
-        settings_cls: type[BaseSettings],
-        init_settings: PydanticBaseSettingsSource,
-        env_settings: PydanticBaseSettingsSource,
-        dotenv_settings: PydanticBaseSettingsSource,
-        file_secret_settings: PydanticBaseSettingsSource,
-    ) -> tuple[PydanticBaseSettingsSource, ...]:
-        # Arguments and the environment only. No env_file or secrets_dir is configured, so the
-        # dotenv and secrets sources would find nothing, but walking every field again cost
-        # ~1.5 ms of each cold start (half of building Settings; issue 3).
-        return init_settings, env_settings
-
     @field_validator("secret_key", "secret_key_previous")
     @classmethod
     def _strong_key(cls, value: SecretStr | None, info: ValidationInfo) -> SecretStr | None:
-        from backend_app.core.auth_settings import check_secret_key
-
         return check_secret_key(value, info.field_name or "", info.data.get("environment"))
 
     @field_validator("database_url")
     @classmethod
     def _database_url(cls, value: SecretStr | None) -> SecretStr | None:
-        from backend_app.core.auth_settings import check_database_url
-
         return check_database_url(value)
 
     @field_validator("jwt_public_key")
@@ -141,8 +129,6 @@ class Settings(BaseSettings):
     @field_validator("cors_origin_regex")
     @classmethod
     def _compiles(cls, value: str | None) -> str | None:
-        import re
-
         if value is not None:
             try:
                 re.compile(value)
@@ -153,15 +139,11 @@ class Settings(BaseSettings):
     @field_validator("rate_limit_default", "rate_limit_auth")
     @classmethod
     def _one_limit(cls, value: str) -> str:
-        from backend_app.core.limits_syntax import check_limit
-
         return check_limit(value)
 
     @field_validator("trusted_proxies")
     @classmethod
     def _networks(cls, value: list[str]) -> list[str]:
-        import ipaddress
-
         for item in value:
             try:
                 ipaddress.ip_network(item, strict=False)
@@ -188,10 +170,17 @@ class Settings(BaseSettings):
         return self.environment == "production"
 
 
+def read_environment(environ: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The settings' variables that are set (not empty or blank), by field name."""
+    environ = os.environ if environ is None else environ
+    values = {name: envparse.get_str(name.upper(), environ) for name in Settings.model_fields}
+    return {name: value for name, value in values.items() if value is not None}
+
+
 def load_settings(**overrides: Any) -> Settings:
     """Build settings from the environment (and overrides); raise `SettingsError` when invalid."""
     try:
-        return Settings(**overrides)
+        return Settings.model_validate(read_environment() | overrides)
     except ValidationError as exc:
         variables, reasons = [], []
         for error in exc.errors(include_input=False, include_url=False):

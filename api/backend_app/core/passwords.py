@@ -16,9 +16,17 @@ from __future__ import annotations
 
 import os
 import secrets
-import threading
 import warnings
 from typing import Any
+
+with warnings.catch_warnings():
+    # passlib 1.7.4 imports the stdlib `crypt` (deprecated in 3.12, gone in 3.13, where passlib
+    # copes); it does not matter here.
+    warnings.filterwarnings("ignore", "'crypt' is deprecated", DeprecationWarning)
+    # passlib finds its backends itself; importing them here names a missing one plainly.
+    import argon2  # noqa: F401
+    import bcrypt  # noqa: F401
+    from passlib.context import CryptContext
 
 from backend_app.core.background_threads import LowPriorityThreads
 
@@ -35,17 +43,10 @@ def machine_concurrency() -> int:
 
 
 def build_context() -> Any:
-    """The CryptContext with its backends loaded (imports ~60 ms, bcrypt's self-test): in a worker thread."""
+    """The CryptContext with its backends loaded (bcrypt's runs its self-test), so none loads on a request."""
     with warnings.catch_warnings():
-        # passlib 1.7.4 imports the stdlib `crypt` (deprecated in 3.12, gone in 3.13, where passlib
-        # copes) and reads `argon2.__version__` (deprecated by argon2-cffi); neither matters here.
-        warnings.filterwarnings("ignore", "'crypt' is deprecated", DeprecationWarning)
+        # passlib reads `argon2.__version__` (deprecated by argon2-cffi) while loading its backend.
         warnings.filterwarnings("ignore", "Accessing argon2.__version__", DeprecationWarning)
-        # passlib finds its backends itself; importing them here names a missing one plainly.
-        import argon2  # noqa: F401
-        import bcrypt  # noqa: F401
-        from passlib.context import CryptContext
-
         context = CryptContext(schemes=list(SCHEMES), deprecated=list(SCHEMES[1:]), **ARGON2_OPTIONS)
         for scheme in SCHEMES:
             context.handler(scheme).get_backend()
@@ -56,15 +57,10 @@ class PasswordHasher:
     def __init__(self, concurrency: int | None = None) -> None:
         self.concurrency = concurrency or machine_concurrency()
         self._threads = LowPriorityThreads(self.concurrency, "password-hash")
-        self._context: Any = None
-        self._build_lock = threading.Lock()
+        self._context = build_context()
         self._dummy: str | None = None
 
     def _ctx(self) -> Any:
-        """Called in worker threads only: the first call imports passlib and loads its backends."""
-        with self._build_lock:
-            if self._context is None:
-                self._context = build_context()
         return self._context
 
     async def hash(self, password: str) -> str:
