@@ -2,7 +2,7 @@
 """Run the template the way Lambda does, on this machine.
 
     python scripts/emulate.py invoke --format http --method GET --path /api/health
-    python scripts/emulate.py invoke --event event.json --runtime ric --fail-on-5xx
+    python scripts/emulate.py invoke --event event.json --runtime ric --fail-on-5xx --env-file emulate.env
 
 `invoke` builds an API Gateway REST (`rest`), HTTP API (`http`), ALB (`alb`) or Function URL
 (`url`) event, or reads one from a file (`-` for stdin), runs it through `index.handler` of the
@@ -79,9 +79,10 @@ def build_parser() -> argparse.ArgumentParser:
     invoke.add_argument("--task-root", type=Path, default=ROOT / "api", help="default: ./api")
     invoke.add_argument("--handler", default="index.handler")
     invoke.add_argument("--env", action="append", default=[], metavar="NAME=VALUE", help="set for the function")
+    invoke.add_argument("--env-file", type=Path, help="NAME=VALUE lines for the function (# comments)")
     invoke.add_argument("--fail-on-5xx", action="store_true", help="exit 1 when the status is 5xx")
     invoke.add_argument("--raw", action="store_true", help="print the handler's return value as JSON")
-    # issue 8: a local HTTP server in front of the function, as API Gateway/ALB or Vercel puts one
+    # A local HTTP server in front of the function, as API Gateway/ALB or Vercel puts one.
     serve.add_arguments(commands.add_parser("serve", help="serve HTTP as the platform would"), ROOT)
     return parser
 
@@ -131,7 +132,7 @@ def render(response: Any) -> str:
 
 def run_invoke(args: argparse.Namespace) -> int:
     event = make_event(args)
-    env = dict(item.split("=", 1) for item in args.env)
+    env = serve.function_env(args)
     task_root = args.task_root.resolve()
     try:
         if args.runtime == "ric":

@@ -154,7 +154,7 @@ def diagnose(exc: BaseException, api_dir: Path) -> Diagnosis:
         names = ", ".join(str(v) for v in variables)
         return Diagnosis(
             "invalid_settings", message, _raising_module(exc, api_dir),
-            f"set {names} to a valid value in the environment (see the README's variable table)",
+            f"set {names} to a valid value in the environment (see docs/configuration.md)",
             missing, trace,
         )  # fmt: skip
     if isinstance(exc, ModuleNotFoundError) and exc.name:

@@ -1,7 +1,7 @@
-"""The README's worked example ("Adding a resource") applied to a copy of the project, then checked.
+"""The worked example of docs/adding-a-resource.md applied to a copy of the project, then checked.
 
-Every code block of that section starts with a comment naming where it goes; this test puts each
-one there exactly as printed, then runs what the README says to run. A README that drifts from
+Every code block of that page starts with a comment naming where it goes; this test puts each
+one there exactly as printed, then runs what the page says to run. A page that drifts from
 the code (a renamed helper, a changed fixture, a main.py laid out differently) fails here.
 """
 
@@ -16,16 +16,13 @@ from pathlib import Path
 
 from tests.conftest import ROOT
 
-SECTION = "## Adding a resource: a worked example"
+PAGE = ROOT / "docs" / "adding-a-resource.md"
 BLOCK = re.compile(r"```(?:python|sql|bash)\n(.*?)```", re.S)
 COPIED = ("api", "migrations", "scripts", "tests", "pyproject.toml", "requirements-dev.txt")
 
 
 def example_blocks() -> list[str]:
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
-    start = text.index(SECTION)
-    end = text.find("\n## ", start + len(SECTION))
-    return BLOCK.findall(text[start : end if end != -1 else None])
+    return BLOCK.findall(PAGE.read_text(encoding="utf-8"))
 
 
 def apply(root: Path, block: str) -> None:
@@ -69,7 +66,7 @@ def test_the_worked_example_passes_the_projects_checks_on_both_databases(tmp_pat
         else:
             shutil.copy(source, root / name)
     blocks = example_blocks()
-    assert len(blocks) >= 5, "the section lost its code blocks"
+    assert len(blocks) >= 5, "the page lost its code blocks"
     for block in blocks:
         apply(root, block)
     bin_dir = Path(sys.executable).parent

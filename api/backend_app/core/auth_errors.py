@@ -56,7 +56,7 @@ class UserNotFoundError(AppError):
 class DatabaseNotConfiguredError(AppError):
     status_code = 503
     code = "database_not_configured"
-    message = "No database is configured: set DATABASE_URL (see the README)."
+    message = "No database is configured: set DATABASE_URL (see docs/configuration.md)."
 
 
 class DatabaseUnavailableError(AppError):
