@@ -6,6 +6,7 @@ Off the loop means in the hasher's own threads, below the event loop's priority,
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import statistics
 import sys
@@ -57,6 +58,57 @@ async def test_legacy_bcrypt_hash_verifies_and_is_rehashed_on_login(client: http
     assert (await stored_hash(client, "old@example.com")).startswith("$argon2id$")
     again = await client.post("/api/auth/login", json={"email": "old@example.com", "password": "password from 2019"})
     assert again.status_code == 200
+
+
+class Records(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+async def test_an_old_bcrypt_hash_refuses_every_password_over_72_bytes(client: httpx.AsyncClient) -> None:
+    """Plain bcrypt saw only the first 72 bytes: a longer variant must not log in and replace the hash."""
+    real = "q" * 72 + "-the real tail"
+    variant = "q" * 72 + "-an attacker's"
+    registered = await client.post("/api/auth/register", json={"email": "trunc@example.com", "password": "placeholder"})
+    account = registered.json()["id"]
+    legacy = build_context().handler("bcrypt").using(rounds=4).hash(real[:72])  # what plain bcrypt stored
+    async with client.app.state.database.transaction() as conn:  # type: ignore[attr-defined]
+        await conn.execute("UPDATE users SET password_hash = $1 WHERE email = $2", legacy, "trunc@example.com")
+    records = Records()
+    logger = logging.getLogger("app.passwords")
+    logger.addHandler(records)
+    try:
+        for password in (variant, real):
+            login = await client.post("/api/auth/login", json={"email": "trunc@example.com", "password": password})
+            assert login.status_code == 401 and login.json()["error"]["code"] == "invalid_credentials"
+    finally:
+        logger.removeHandler(records)
+    assert await stored_hash(client, "trunc@example.com") == legacy  # not re-hashed from a variant
+    warnings = [r for r in records.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 2 and all(account in r.getMessage() for r in warnings)
+    assert all("create_admin.py" in r.getMessage() for r in warnings)
+    assert real not in str([r.getMessage() for r in warnings])
+    # The first 72 bytes alone are still the password that hash holds.
+    short = await client.post("/api/auth/login", json={"email": "trunc@example.com", "password": real[:72]})
+    assert short.status_code == 200
+
+
+def test_the_hashing_backends_load_without_an_error_or_a_warning() -> None:
+    # passlib 1.7.4 logged "(trapped) error reading bcrypt version" with bcrypt >= 4.1 and failed
+    # its own self-test with bcrypt 5; warnings are errors under pytest's settings here.
+    records = Records()
+    logger = logging.getLogger("passlib")
+    logger.addHandler(records)
+    try:
+        context = build_context()
+    finally:
+        logger.removeHandler(records)
+    assert [r.getMessage() for r in records.records if r.levelno >= logging.WARNING] == []
+    assert context.verify("a password", context.hash("a password"))
 
 
 @pytest.mark.parametrize(("length", "status"), [(7, 422), (8, 201), (128, 201), (129, 422), (10_000, 422)])

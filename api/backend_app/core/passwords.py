@@ -1,10 +1,15 @@
-"""Password hashing with passlib, always in worker threads, never on the event loop.
+"""Password hashing with passlib (the libpass fork), always in worker threads, never on the event loop.
 
 Scheme, chosen by measurement on this 2-core machine (bench/hash_schemes.py; README, "Users and
 auth"): argon2id with OWASP's parameters (m=19 MiB, t=2, p=1) hashed in ~29 ms and +19 MiB per
 concurrent hash, against ~205 ms and no extra memory for bcrypt_sha256 at rounds=12; both
 release the GIL. Neither truncates at 72 bytes the way plain bcrypt does. Plain bcrypt and
 bcrypt_sha256 hashes (older deployments) still verify and are re-hashed on the next login.
+
+A plain bcrypt hash only ever saw the first 72 bytes of its password, so any longer password
+sharing those bytes would match it (and be re-hashed, locking the owner out). Against such a hash
+a password over 72 bytes never matches: the account's owner needs a new password from an
+operator (`scripts/create_admin.py`), and a WARNING names the account.
 
 The `CapacityLimiter` holds concurrent hashes to the number of cores this process may use
 (`PASSWORD_HASH_CONCURRENCY` overrides): more threads would not hash faster, and each argon2
@@ -16,23 +21,25 @@ from __future__ import annotations
 
 import os
 import secrets
-import warnings
-from typing import Any
 
-with warnings.catch_warnings():
-    # passlib 1.7.4 imports the stdlib `crypt` (deprecated in 3.12, gone in 3.13, where passlib
-    # copes); it does not matter here.
-    warnings.filterwarnings("ignore", "'crypt' is deprecated", DeprecationWarning)
-    # passlib finds its backends itself; importing them here names a missing one plainly.
-    import argon2  # noqa: F401
-    import bcrypt  # noqa: F401
-    from passlib.context import CryptContext
+# Imported with the backend, so a missing backend is the loader's diagnosis, not a failed login;
+# passlib would otherwise find its backends itself on first use.
+import argon2  # noqa: F401
+import bcrypt  # noqa: F401
+import passlib.handlers.argon2
+import passlib.handlers.bcrypt  # noqa: F401
+from passlib.context import CryptContext
 
 from backend_app.core.background_threads import LowPriorityThreads
+from failsafe.logs import get_logger
+
+log = get_logger("passwords")
 
 SCHEMES = ("argon2", "bcrypt_sha256", "bcrypt")  # the first hashes; the others verify, then re-hash
 ARGON2_OPTIONS = {"argon2__type": "ID", "argon2__memory_cost": 19456, "argon2__time_cost": 2,
                   "argon2__parallelism": 1}  # fmt: skip
+BCRYPT_LIMIT_BYTES = 72
+PLAIN_BCRYPT_PREFIXES = ("$2a$", "$2b$", "$2y$", "$2x$")  # bcrypt_sha256 hashes start "$bcrypt-sha256$"
 
 
 def machine_concurrency() -> int:
@@ -42,15 +49,17 @@ def machine_concurrency() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def build_context() -> Any:
-    """The CryptContext with its backends loaded (bcrypt's runs its self-test), so none loads on a request."""
-    with warnings.catch_warnings():
-        # passlib reads `argon2.__version__` (deprecated by argon2-cffi) while loading its backend.
-        warnings.filterwarnings("ignore", "Accessing argon2.__version__", DeprecationWarning)
-        context = CryptContext(schemes=list(SCHEMES), deprecated=list(SCHEMES[1:]), **ARGON2_OPTIONS)
-        for scheme in SCHEMES:
-            context.handler(scheme).get_backend()
+def build_context() -> CryptContext:
+    """The CryptContext with its backends loaded (~23 ms, bcrypt's self-tests), so none loads on a request."""
+    context = CryptContext(schemes=list(SCHEMES), deprecated=list(SCHEMES[1:]), **ARGON2_OPTIONS)
+    for scheme in SCHEMES:
+        context.handler(scheme).get_backend()
     return context
+
+
+def truncated_by_bcrypt(password: str, stored_hash: str) -> bool:
+    """True when plain bcrypt would compare only a prefix of `password` with `stored_hash`."""
+    return stored_hash.startswith(PLAIN_BCRYPT_PREFIXES) and len(password.encode()) > BCRYPT_LIMIT_BYTES
 
 
 class PasswordHasher:
@@ -60,15 +69,28 @@ class PasswordHasher:
         self._context = build_context()
         self._dummy: str | None = None
 
-    def _ctx(self) -> Any:
+    def _ctx(self) -> CryptContext:
         return self._context
 
     async def hash(self, password: str) -> str:
         result: str = await self._threads.run(lambda: self._ctx().hash(password))
         return result
 
-    async def verify_and_update(self, password: str, stored_hash: str) -> tuple[bool, str | None]:
-        """(matches, a new hash when the stored one uses an outdated scheme or parameters)."""
+    async def verify_and_update(
+        self, password: str, stored_hash: str, account: str | None = None
+    ) -> tuple[bool, str | None]:
+        """(matches, a new hash when the stored one uses an outdated scheme or parameters).
+
+        `account` (the user id) is named in the warning when a plain bcrypt hash is refused.
+        """
+        if truncated_by_bcrypt(password, stored_hash):
+            log.warning(
+                "a password over %d bytes was refused for account %s: its plain bcrypt hash only holds the first %d; "
+                "an operator sets a new password with scripts/create_admin.py",
+                BCRYPT_LIMIT_BYTES, account, BCRYPT_LIMIT_BYTES,
+            )  # fmt: skip
+            await self.dummy_verify(password)  # answers as slowly as a real verify
+            return False, None
 
         def work() -> tuple[bool, str | None]:
             try:

@@ -55,7 +55,7 @@ class AuthService:
         if user is None:
             await self.hasher.dummy_verify(password)  # same time as a wrong password
             raise InvalidCredentialsError()
-        ok, new_hash = await self.hasher.verify_and_update(password, user.password_hash)
+        ok, new_hash = await self.hasher.verify_and_update(password, user.password_hash, account=user.id)
         if not ok:
             raise InvalidCredentialsError()
         if not user.is_active:
@@ -97,7 +97,7 @@ class AuthService:
             pass  # already logged out
 
     async def change_password(self, user: User, current: str, new: str) -> None:
-        ok, _ = await self.hasher.verify_and_update(current, user.password_hash)
+        ok, _ = await self.hasher.verify_and_update(current, user.password_hash, account=user.id)
         if not ok:
             raise InvalidCredentialsError("The current password is wrong.")
         new_hash = await self.hasher.hash(new)
