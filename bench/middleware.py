@@ -7,7 +7,7 @@ machine noise hits every variant alike; prints the median rate of each and the r
 
     template             api.index-style `handler`: LambdaEntry -> Mangum -> gate -> edge -> backend
     template, no log     the same with LOG_LEVEL=WARNING (no access line per request)
-    template, no harden  the same without the hardening middleware of issue 6: no security headers,
+    template, no harden  the same without the hardening middleware: no security headers,
                          no CORS, no deadline timer (the edge's `asyncio.timeout` is swapped for a
                          no-op while this variant runs); request ids, the access line, the base
                          path and the body-limit check (one header lookup on a GET) stay
@@ -16,7 +16,7 @@ machine noise hits every variant alike; prints the median rate of each and the r
     bare lifespan=off    FastAPI with one health route + Mangum(lifespan="off")
     bare default         the same + Mangum(app) with its defaults (lifespan="auto": startup per call)
 
-Targets (issue 6): template / template without its hardening middleware >= 0.85; template / bare
+Targets: template / template without its hardening middleware >= 0.85; template / bare
 off >= 0.8; template / bare default about 1.35. Template / no stack is printed too: it adds the
 request context and access line of the handler issue. The access log line is formatted as in
 production and written to /dev/null.

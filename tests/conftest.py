@@ -17,7 +17,7 @@ for entry in (str(ROOT), str(API)):
     if entry not in sys.path:
         sys.path.insert(0, entry)
 
-# issue 5: production settings require SECRET_KEY (>= 32 bytes). Tests that run the backend as
+# Production settings require SECRET_KEY (>= 32 bytes). Tests that run the backend as
 # deployed (platform detected, ENVIRONMENT=production) and the subprocesses they start inherit
 # this one; tests of a missing key remove or override it explicitly.
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-never-deployed-0123456789")

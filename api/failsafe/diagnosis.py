@@ -53,7 +53,7 @@ _SECRET_ENV_NAME = r"(?i)(secret|password|passwd|token|key|credential|database_u
 @cache
 def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     # Compiled on the first redaction (~1.3 ms), not at import: every cold start imports this
-    # module (through the logs), and one that logs nothing above INFO never redacts (issue 3).
+    # module (through the logs), and one that logs nothing above INFO never redacts.
     return re.compile(_URL_CREDENTIALS), re.compile(_SECRET_ASSIGNMENT), re.compile(_SECRET_ENV_NAME)
 
 
@@ -123,7 +123,7 @@ def _raising_module(exc: BaseException, api_dir: Path) -> str | None:
     return found
 
 
-# A NamedTuple, not a dataclass: ~0.25 ms to define against ~1.6 (cold start, issue 3).
+# A NamedTuple, not a dataclass: ~0.25 ms to define against ~1.6 (cold start).
 class Diagnosis(NamedTuple):
     type: str
     message: str

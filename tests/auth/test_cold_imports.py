@@ -1,6 +1,6 @@
 """A cold /api/health imports no auth machinery; a cold GET /api/users/me only what it uses; the docs see every route.
 
-Measured with `python -X importtime` and bench/auth_cold_start.py (issue 5): pydantic.v1 ~35 ms,
+Measured with `python -X importtime` and bench/auth_cold_start.py: pydantic.v1 ~35 ms,
 the other routers and their eight models ~20 ms, anyio's worker-thread machinery ~10 ms.
 """
 

@@ -1,4 +1,4 @@
-"""Login is limited per client address (the middleware, issue 4) and per account (this module's check)."""
+"""Login is limited per client address (the middleware) and per account (this module's check)."""
 
 from __future__ import annotations
 

@@ -35,7 +35,7 @@ def test_the_default_build_holds_arm64_wheels_and_the_app(tmp_path: Path) -> Non
     assert not (function / "tests").exists()
 
 
-# Production settings need SECRET_KEY, and without DATABASE_URL health is `degraded` (issue 5); a
+# Production settings need SECRET_KEY, and without DATABASE_URL health is `degraded`; a
 # URL that health never contacts keeps the check about packaging.
 PRODUCTION_SECRETS = {"SECRET_KEY": "k" * 32, "DATABASE_URL": "postgresql://127.0.0.1:9/never-contacted"}
 

@@ -37,7 +37,7 @@ def test_the_build_makes_exactly_one_function_and_serves_only_public(output: Pat
     functions = sorted(str(p.relative_to(output / "functions")) for p in (output / "functions").rglob("*.func"))
     assert functions == ["api/index.func"]
     static = sorted(str(p.relative_to(output / "static")) for p in (output / "static").rglob("*") if p.is_file())
-    assert static == ["index.html", "status.css", "status.js"]  # the status page (issue 8)
+    assert static == ["index.html", "status.css", "status.js"]  # the status page
     function = output / "functions" / "api" / "index.func"
     for absent in ("tests", "scripts", "bench", "requirements-dev.txt", "template.yaml"):
         assert not (function / absent).exists(), absent
@@ -51,7 +51,7 @@ def test_the_function_answers_health_on_a_python_without_the_project_packages(ou
     config = json.loads((function / ".vc-config.json").read_text(encoding="utf-8"))
     # The platform's environment for this function (PYTHONPATH=_vendor): its own vendored runtime
     # and packages, nothing from this machine's venvs.
-    # Production settings need SECRET_KEY, and without DATABASE_URL health is `degraded` (issue 5).
+    # Production settings need SECRET_KEY, and without DATABASE_URL health is `degraded`.
     secrets = {"SECRET_KEY": "k" * 32, "DATABASE_URL": "postgresql://127.0.0.1:9/never-contacted"}
     with VercelProcess(function, python=bare_python, env={**config["environment"], **secrets}) as instance:
         health = instance.request("GET", "/api/health")

@@ -2,7 +2,7 @@
 password field. It must appear in no response and no log line, raw, URL-encoded or base64-encoded;
 the same captured logs contain every request's id, so an empty capture cannot pass.
 
-With the auth routes (issue 5) in the build, the canary is also the password of a real account on
+With the auth routes in the build, the canary is also the password of a real account on
 a scratch PostgreSQL database (whose DATABASE_URL carries it as its password too): registered,
 logged in with JSON and with the form, and changed.
 """

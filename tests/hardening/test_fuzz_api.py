@@ -5,7 +5,7 @@ When the schema has the auth routes, operations run as a signed-in user (an admi
 and every other example of an operation that needs a real value gets one (a known password, a live
 refresh token, an existing user id), so it is exercised past the 401/404 and not only rejected.
 Operations that end a session (logout, password change) get a fresh login each time, so the
-shared user's token keeps working. The per-address rate limit is off here: it is issue 4's to test
+shared user's token keeps working. The per-address rate limit is off here: tests/services test it
 and would turn most examples into 429s.
 """
 
@@ -26,7 +26,7 @@ from backend_app.core.config import Settings
 from tests.hardening.conftest import make_caller
 
 SETTINGS: dict[str, Any] = {"rate_limit_enabled": False}
-if "database_url" in Settings.model_fields:  # the auth routes (issue 5) are part of this build
+if "database_url" in Settings.model_fields:  # the auth routes are part of this build
     SETTINGS.update(database_url=f"sqlite:///{tempfile.mkdtemp(prefix='fuzz-api-')}/app.sqlite3",
                     secret_key="fuzz-secret-key-0123456789abcdef-0123456789")  # fmt: skip
 SETTINGS = {name: value for name, value in SETTINGS.items() if name in Settings.model_fields}

@@ -13,7 +13,7 @@ from scripts.localplatform import events
 from scripts.localplatform.ric import RicProcess
 from tests.conftest import ROOT
 
-# Lambda is production: the auth routes (issue 5) refuse to start without a signing key.
+# Lambda is production: the auth routes refuse to start without a signing key.
 SECRET_KEY = "hardening-test-secret-key-0123456789abcdef"
 SLOW_ROUTE = """
 

@@ -11,7 +11,7 @@ import pytest
 from scripts.localplatform.vercel import VercelProcess
 from tests.conftest import ROOT
 
-# SECRET_KEY: production (VERCEL_ENV) refuses to start the auth routes without one (issue 5).
+# SECRET_KEY: production (VERCEL_ENV) refuses to start the auth routes without one.
 ENV = {"MAX_BODY_BYTES": "2048", "CORS_ORIGINS": "https://app.example.com", "CORS_MAX_AGE_S": "77",
        "SECRET_KEY": "hardening-test-secret-key-0123456789abcdef"}  # fmt: skip
 

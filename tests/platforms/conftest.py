@@ -13,7 +13,7 @@ from scripts.localplatform import events
 ROOT = Path(__file__).resolve().parents[2]
 MISSING = "not_installed_pkg_xyz"
 DEBUG_LOGS = {"LOG_LEVEL": "DEBUG"}  # the backend's lifespan logs "backend started" at DEBUG
-# What a deployment configures (issue 5): production settings need SECRET_KEY, and without
+# What a deployment configures: production settings need SECRET_KEY, and without
 # DATABASE_URL health says `degraded`; health never contacts this URL.
 APP_ENV = {"SECRET_KEY": "platform-test-secret-key-0123456789abcdef", "DATABASE_URL": "postgresql://127.0.0.1:9/unused"}
 

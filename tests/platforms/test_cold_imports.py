@@ -1,6 +1,6 @@
 """What a cold start imports: heavy packages stay out until the configuration needs them.
 
-Measured with bench/cold_start.py and `python -X importtime` (issue 3): redis-py is ~80 ms of a
+Measured with bench/cold_start.py and `python -X importtime`: redis-py is ~80 ms of a
 ~600 ms cold start on this machine, FastAPI's pydantic.v1 check ~30 ms, and the `limits` library
 (with packaging, wrapt and deprecated) ~36 ms, although health and status are never rate limited.
 """

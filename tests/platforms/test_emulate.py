@@ -27,7 +27,7 @@ def test_builds_an_event_and_prints_the_decoded_response() -> None:
 def test_reads_an_event_file_and_runs_it_through_the_runtime_client(tmp_path: Path) -> None:
     event = tmp_path / "event.json"
     event.write_text(json.dumps({"warmer": True}), encoding="utf-8")
-    # The ric runtime passes only what Lambda would set; production settings need SECRET_KEY (issue 5).
+    # The ric runtime passes only what Lambda would set; production settings need SECRET_KEY.
     result = emulate("--event", str(event), "--runtime", "ric", "--env", "SECRET_KEY=" + "k" * 32)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == {"warmed": True, "backend_loaded": True}

@@ -1,6 +1,6 @@
 """The settings' rate-limit check (standard library only) gives the verdict of the `limits` library.
 
-`check_limit` runs at every cold start without importing `limits` (issue 3); `parse_limit`, which
+`check_limit` runs at every cold start without importing `limits`; `parse_limit`, which
 enforces the limit later, uses the library. A string one accepts and the other refuses would
 start an app that fails on its first rate-limited request, or refuse a valid setting.
 """

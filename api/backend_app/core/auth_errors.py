@@ -1,4 +1,4 @@
-"""The errors of users and auth (issue 5), subclasses of `AppError`.
+"""The errors of users and auth, subclasses of `AppError`.
 
 AppError
 ├── EmailTakenError               409 email_taken

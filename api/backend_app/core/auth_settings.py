@@ -1,4 +1,4 @@
-"""Rules for the auth settings (issue 5), kept apart so `config.py` stays a list of fields.
+"""Rules for the auth settings, kept apart so `config.py` stays a list of fields.
 
 `SECRET_KEY` has no random default: every instance and every cold start must verify the tokens
 the others signed. In production a missing or short key fails settings loading, which the loader

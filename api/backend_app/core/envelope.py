@@ -1,7 +1,7 @@
 """The error envelope as pydantic models: what the OpenAPI schema says every error body looks like.
 
 Imported when /api/openapi.json is first built, not at start-up: two model classes cost ~1.5 ms
-of a cold start (issue 3), and only the schema reads them.
+of a cold start, and only the schema reads them.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Settings are validated at every cold start, and importing `limits` to check two strings cost
 ~36 ms of it (`limits` imports all of its storages and strategies, with packaging, wrapt and
-deprecated; measured in issue 3), although health and status are never rate limited. So
+deprecated), although health and status are never rate limited. So
 `check_limit` applies the library's own grammar (the expressions of `limits.util`) here, and
 `parse_limit` imports the library when a limit is first enforced. tests/services/
 test_limits_syntax.py holds the two to the same verdict on a corpus of strings.

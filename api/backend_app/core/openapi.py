@@ -7,7 +7,7 @@ replaces FastAPI's default 422 schema, which describes a body this template neve
 
 The responses point at the schema by reference instead of passing the model to FastAPI: a model
 in `responses=` makes FastAPI build a response field per route at start-up, which imports its
-pydantic.v1 check (~30 ms of a cold start, measured in issue 3). `complete_openapi` adds the
+pydantic.v1 check (~30 ms of a cold start). `complete_openapi` adds the
 schema itself (`backend_app.core.envelope`) when /api/openapi.json is first asked for.
 """
 

@@ -34,7 +34,7 @@ async def health(request: Request) -> JSONResponse:
 async def status(request: Request) -> JSONResponse:
     """Environment, platform, version, cold-start facts, each service and any warnings."""
     # A JSONResponse, not a `dict` return type: a response model makes FastAPI import pydantic.v1
-    # at start-up (~30 ms of a ~340 ms cold start here, bench/cold_start.py; issue 3).
+    # at start-up (~30 ms of a ~340 ms cold start here, bench/cold_start.py).
     registry = _registry(request)
     settings: Settings = request.app.state.settings
     snapshot = registry.snapshot()

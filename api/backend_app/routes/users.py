@@ -3,7 +3,7 @@
 GET /api/users/me is the first authenticated request of many clients, so this router declares
 no pydantic field: FastAPI 0.165 builds one for a response model (and for a body or a query
 parameter), and the first field it builds imports `pydantic.v1` to check the model is not a v1
-one (`fastapi.utils.create_model_field` -> `annotation_is_pydantic_v1`; ~35 ms here, issue 5).
+one (`fastapi.utils.create_model_field` -> `annotation_is_pydantic_v1`; ~35 ms here).
 The route serializes `UserOut` itself, as FastAPI does (`model_dump_json`), and the OpenAPI
 schema names it by reference (`core.openapi.model_response`).
 """

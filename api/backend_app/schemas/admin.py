@@ -17,7 +17,7 @@ class UserPage(BaseModel):
 
 
 class UserUpdate(BaseModel):
-    # strict: `"active": 0` is not `false` (found by the schemathesis fuzz, issue 6)
+    # strict: `"active": 0` is not `false` (found by the schemathesis fuzz)
     model_config = ConfigDict(extra="forbid", strict=True)
     role: Literal["user", "admin"] | None = None
     active: bool | None = None

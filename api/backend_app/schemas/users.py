@@ -1,7 +1,7 @@
 """What the API shows of a user. The request bodies live in `schemas.auth` and `schemas.admin`.
 
 Kept apart so GET /api/users/me, the first authenticated request of many clients, imports one
-model and not the eight of every auth route (~7 ms under -X importtime; issue 5).
+model and not the eight of every auth route (~7 ms under -X importtime).
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ fallback is the library's synchronous storage: thread-based expiry, so it works 
 
 `limits` is imported by the first `check`, not with this module: it costs ~36 ms (all of its
 storages, with packaging, wrapt and deprecated), and health and status, which a cold start
-serves first, are never rate limited (issue 3).
+serves first, are never rate limited.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from backend_app.core.errors import AppError
 from backend_app.core.limits_syntax import parse_limit
 from backend_app.services.redis_errors import RedisUnavailableError
 
-if TYPE_CHECKING:  # redis-py and limits are imported on first use (cold start, issue 3)
+if TYPE_CHECKING:  # redis-py and limits are imported on first use (cold start)
     from limits import RateLimitItem
     from limits.aio.strategies import MovingWindowRateLimiter as RedisMovingWindow
     from limits.strategies import MovingWindowRateLimiter as MemoryMovingWindow
@@ -34,7 +34,7 @@ if TYPE_CHECKING:  # redis-py and limits are imported on first use (cold start, 
     from backend_app.services.redis_client import RedisConnector
 
 
-# A NamedTuple, not a dataclass: ~0.25 ms to define against ~1.6 (cold start, issue 3).
+# A NamedTuple, not a dataclass: ~0.25 ms to define against ~1.6 (cold start).
 class RateLimitDecision(NamedTuple):
     allowed: bool
     limit: int

@@ -24,7 +24,7 @@ from backend_app.services.breaker import Breaker, BreakerView
 from backend_app.services.redis_errors import RedisUnavailableError, describe
 from failsafe.logs import get_logger
 
-if TYPE_CHECKING:  # redis-py costs ~80 ms of a cold start: imported only once a client is built (issue 3)
+if TYPE_CHECKING:  # redis-py costs ~80 ms of a cold start: imported only once a client is built
     from redis.asyncio import Redis
 
 T = TypeVar("T")

@@ -28,7 +28,7 @@ def _chain(exc: BaseException) -> list[BaseException]:
 
 
 def describe(exc: BaseException, timeout_s: float) -> str:
-    from redis import exceptions as redis_exc  # imported only when Redis is in use (cold start, issue 3)
+    from redis import exceptions as redis_exc  # imported only when Redis is in use (cold start)
 
     chain = _chain(exc)
     for error in chain:

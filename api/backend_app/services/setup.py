@@ -15,7 +15,7 @@ from backend_app.services.redis_cache import CacheService, RedisCache
 from backend_app.services.registry import ServiceRegistry, ServiceStatus
 from failsafe.logs import get_logger
 
-if TYPE_CHECKING:  # the connector and its breaker are imported only when REDIS_URL is set (~1.5 ms; issue 3)
+if TYPE_CHECKING:  # the connector and its breaker are imported only when REDIS_URL is set (~1.5 ms)
     from backend_app.services.redis_client import RedisConnector
 
 PER_INSTANCE = ("rate limits are counted per instance: the rate limiter runs on memory "
@@ -24,7 +24,7 @@ log = get_logger("services")
 
 
 class Services:
-    # A plain class, not a dataclass: ~0.8 ms less to define (cold start, issue 3).
+    # A plain class, not a dataclass: ~0.8 ms less to define (cold start).
     def __init__(self, settings: Settings, connector: RedisConnector | None, cache: CacheService,
                  rate_limiter: RateLimiter) -> None:  # fmt: skip
         self.settings = settings
