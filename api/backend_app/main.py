@@ -60,6 +60,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.rate_limiter = services.rate_limiter
     if settings.rate_limit_enabled:
         resolver = ClientAddressResolver(settings.trusted_proxies, on_vercel=detect_platform() == "vercel")
+        app.state.client_address = resolver  # the login limit keys on it too
         app.add_middleware(RateLimitMiddleware, limiter=services.rate_limiter, resolver=resolver,
                            default_limit=settings.rate_limit_default, auth_limit=settings.rate_limit_auth)  # fmt: skip
     app.include_router(health.router)

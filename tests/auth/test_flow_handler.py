@@ -14,7 +14,8 @@ from tests.auth.helpers import run_create_admin
 @pytest.mark.parametrize("kind", ["http", "rest"])
 def test_whole_flow(kind: Kind, database_url: str, load_entry: Any) -> None:
     env = {"ENVIRONMENT": "production", "SECRET_KEY": SECRET, "DATABASE_URL": database_url,
-           "RATE_LIMIT_AUTH": RELAXED_LIMIT, "REDIS_URL": ""}  # fmt: skip
+           "RATE_LIMIT_AUTH": RELAXED_LIMIT, "RATE_LIMIT_ACCOUNT": RELAXED_LIMIT,
+           "REDIS_URL": ""}  # fmt: skip
     entry = load_entry(env)
 
     def call(method: str, path: str, **kw: Any) -> Reply:

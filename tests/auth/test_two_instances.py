@@ -26,6 +26,7 @@ def test_logout_in_one_instance_is_refused_in_the_other(redis: str, database_url
         "DATABASE_URL": database_url,
         "REDIS_URL": "",
         "RATE_LIMIT_AUTH": RELAXED_LIMIT,
+        "RATE_LIMIT_ACCOUNT": RELAXED_LIMIT,
         "REDIS_KEY_PREFIX": f"auth-test-{os.getpid()}-{secrets.token_hex(3)}",
     }
     if redis == "with-redis":

@@ -12,6 +12,7 @@ from backend_app.core.config import SettingsError, load_settings
     [
         ("RATE_LIMIT_DEFAULT", "lots/fortnight"),
         ("RATE_LIMIT_AUTH", "5/minute;100/hour"),
+        ("RATE_LIMIT_ACCOUNT", "100 an hour"),
         ("TRUSTED_PROXIES", "10.0.0.0/8,not-an-ip"),
         ("REDIS_URL", "http://:hunter2-secret@cache.example:6379"),
         ("REDIS_OP_TIMEOUT_S", "-2.5"),

@@ -74,6 +74,7 @@ class Settings(BaseModel):
     rate_limit_enabled: EnvBool = True
     rate_limit_default: str = "120/minute"
     rate_limit_auth: str = "10/minute"
+    rate_limit_account: str = "100/hour"  # password attempts on one account from all addresses
     rate_limit_fail_closed: list[str] = Field(default_factory=list)
     trusted_proxies: list[str] = Field(default_factory=list)
 
@@ -136,7 +137,7 @@ class Settings(BaseModel):
                 raise ValueError("must be a valid regular expression") from None
         return value
 
-    @field_validator("rate_limit_default", "rate_limit_auth")
+    @field_validator("rate_limit_default", "rate_limit_auth", "rate_limit_account")
     @classmethod
     def _one_limit(cls, value: str) -> str:
         return check_limit(value)

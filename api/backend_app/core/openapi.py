@@ -34,7 +34,10 @@ COMMON_RESPONSES: dict[int | str, dict[str, Any]] = {
     400: _error("`invalid_json`: the body is not JSON"),
     413: _error("`payload_too_large`: the body is over MAX_BODY_BYTES"),
     422: _error("`validation_error`: the request does not fit the schema; `details` lists the fields"),
-    429: _error("`rate_limited`: over the per-address limit; `Retry-After` says when to retry"),
+    429: _error(
+        "`rate_limited`: over the per-address limit, or password attempts on one account over "
+        "RATE_LIMIT_AUTH (per address) or RATE_LIMIT_ACCOUNT; `Retry-After` says when to retry"
+    ),
     500: _error("`internal_error`: a bug; the log has the traceback under the request id"),
     503: _error("`backend_unavailable`, `service_unavailable` or `rate_limit_unavailable`: see GET /api/status"),
     504: _error("`timeout`: the request ran past REQUEST_TIMEOUT_S"),

@@ -19,7 +19,8 @@ from backend_app.deps import Auth, CurrentSession
 from backend_app.schemas.auth import Credentials, LoginCredentials, RefreshRequest, TokenResponse
 from backend_app.schemas.users import UserOut
 from backend_app.services.auth import TokenPair
-from backend_app.services.login_limit import check_account_limit
+from backend_app.services.login_limit import check_password_attempt
+from backend_app.services.users import normalize_email
 
 router = APIRouter(prefix="/api/auth", tags=["auth"])
 
@@ -78,7 +79,7 @@ async def _login_body(request: Request) -> LoginCredentials:
 async def login(request: Request, auth: Auth) -> TokenResponse:
     """401 `invalid_credentials` for a wrong password and an unknown email alike."""
     body = await _login_body(request)
-    await check_account_limit(request.app.state, body.email)
+    await check_password_attempt(request, normalize_email(body.email))
     return _tokens(await auth.login(body.email, body.password))
 
 

@@ -1,23 +1,54 @@
-"""The per-account login limit, on top of the per-address limit the rate-limit middleware applies.
+"""Password guesses against one account: login and the password change share these limits.
 
-The middleware counts every /api/auth/ request per client address (`RATE_LIMIT_AUTH`); this adds
-the same limit per account, so guessing one account's password from many addresses is slowed as
-well. It runs before the password is checked: a refused attempt costs no hash.
+Two counters, each taken before the password is checked (a refused attempt costs no hash, and
+concurrent guesses cannot all pass a check that only counts afterwards):
+
+- per account and client address (`core.client_ip`), `RATE_LIMIT_AUTH` (10/minute by default): one address guessing
+  one account is slowed at once, and guesses from elsewhere do not lock the owner out;
+- per account across all addresses, `RATE_LIMIT_ACCOUNT` (100/hour by default): guessing spread
+  over many addresses is still slowed, while a handful of requests cannot lock the owner out.
+
+Unknown emails are counted the same way, so a 429 reveals nothing about which accounts exist.
+The attempt that takes a counter's last slot logs one WARNING: the account is locked from then on
+until the window frees a slot. The per-address limit of the rate-limit middleware still applies
+to /api/auth/ as a whole.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import hashlib
+
+from fastapi import Request
 
 from backend_app.core.config import Settings
 from backend_app.services.ratelimit import RateLimiter
-from backend_app.services.users import normalize_email
+from failsafe.logs import get_logger
+
+log = get_logger("auth")
 
 
-async def check_account_limit(state: Any, email: str) -> None:
+def _account_key(email: str) -> str:
+    # A digest, not the address: the key shows up in Redis and in the WARNING line.
+    return hashlib.sha256(email.encode("utf-8")).hexdigest()[:32]
+
+
+async def check_password_attempt(request: Request, email: str) -> None:
+    """Take a slot for one password attempt on `email` (normalised); RateLimitedError (429) when none is left."""
+    state = request.app.state
     settings: Settings = state.settings
     limiter: RateLimiter | None = getattr(state, "rate_limiter", None)
-    if limiter is None or not settings.rate_limit_enabled:
+    resolve = getattr(state, "client_address", None)
+    if limiter is None or resolve is None or not settings.rate_limit_enabled:
         return
-    # Raises RateLimitedError (429) or RateLimitUnavailableError (503): both are AppErrors.
-    await limiter.check("auth", settings.rate_limit_auth, "account:" + normalize_email(email))
+    account = _account_key(email)
+    client = resolve(request.scope)
+    checks = (("RATE_LIMIT_AUTH", settings.rate_limit_auth, f"account:{account}|client:{client}"),
+              ("RATE_LIMIT_ACCOUNT", settings.rate_limit_account, f"account:{account}"))  # fmt: skip
+    for setting, limit, key in checks:
+        # Raises RateLimitedError (429) or RateLimitUnavailableError (503): both are AppErrors.
+        decision = await limiter.check("auth", limit, key)
+        if decision.remaining == 0:
+            log.warning(
+                "password attempts locked for account %s from client %s: %s (%s) reached; a slot frees in %d s",
+                account, client, setting, limit, decision.reset_after_s,
+            )  # fmt: skip
