@@ -134,6 +134,7 @@ def run_invoke(args: argparse.Namespace) -> int:
     event = make_event(args)
     env = serve.function_env(args)
     task_root = args.task_root.resolve()
+    serve.warn_invalid_settings("lambda", args.runtime, task_root, env, args.env_file)
     try:
         if args.runtime == "ric":
             with ric.RicProcess(task_root, args.handler, env=env) as runtime:

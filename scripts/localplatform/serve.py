@@ -10,6 +10,7 @@ protocol. Both serve `public/` (on Lambda it stands in for wherever the status p
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 import time
@@ -17,6 +18,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Protocol
 
+from scripts.localplatform import settings_check
 from scripts.localplatform.gateway import Headers, HttpResponse
 
 HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "content-length", "date", "server"}
@@ -116,11 +118,22 @@ def function_env(args: argparse.Namespace) -> dict[str, str]:
     return env
 
 
+def warn_invalid_settings(
+    platform: str, runtime: str, task_root: Path, env: dict[str, str], env_file: Path | None
+) -> None:
+    """Name each setting the function would refuse, and the flag that sets it (it still serves: the fallback)."""
+    seen = settings_check.function_environment(platform, runtime, env, dict(os.environ))
+    found = settings_check.invalid_settings(task_root, seen)
+    if found is not None:
+        sys.stderr.write(settings_check.advice(*found, env_file))
+
+
 def run(args: argparse.Namespace) -> int:
     from scripts.localplatform.platforms import LambdaPlatform, VercelPlatform
 
     root = args.project_root.resolve()
     env = function_env(args)
+    warn_invalid_settings(args.platform, args.runtime, root / "api", env, args.env_file)
     if args.platform == "vercel":
         platform: Platform = VercelPlatform(root, env)
     else:

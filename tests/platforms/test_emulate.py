@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -47,3 +48,20 @@ def test_a_runtime_that_cannot_start_is_exit_status_2(broken_entrypoint: Path) -
     result = emulate("--runtime", "ric", "--task-root", str(broken_entrypoint / "api"))
     assert result.returncode == 2
     assert "Runtime.ImportModuleError" in result.stderr
+
+
+def test_a_setting_the_function_would_refuse_is_named_with_the_flag_that_sets_it(tmp_path: Path) -> None:
+    # SECRET_KEY exported in the shell does not reach a function run through the runtime client.
+    env = {k: v for k, v in os.environ.items() if k not in ("ENVIRONMENT", "DATABASE_URL")}
+    env["SECRET_KEY"] = "k" * 64
+    command = [sys.executable, str(ROOT / "scripts" / "emulate.py"), "invoke", "--runtime", "ric"]
+    refused = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120, check=False)
+    assert "settings will not load" in refused.stderr and "SECRET_KEY" in refused.stderr
+    assert "--env SECRET_KEY=..." in refused.stderr and "--env-file" in refused.stderr
+    assert "HTTP 503" in refused.stdout  # it still runs: the fallback answers with the diagnosis
+    env_file = tmp_path / "emulate.env"
+    env_file.write_text(f"SECRET_KEY={'k' * 64}\nDATABASE_URL=sqlite:///{tmp_path}/app.sqlite3\n", encoding="utf-8")
+    accepted = subprocess.run([*command, "--env-file", str(env_file)], env=env, capture_output=True, text=True,
+                              timeout=120, check=False)  # fmt: skip
+    assert "settings will not load" not in accepted.stderr
+    assert "HTTP 200" in accepted.stdout and '"status": "healthy"' in accepted.stdout
