@@ -32,6 +32,7 @@ class Server(NamedTuple):
     port: int
     health: str = "/api/health"
     setup: tuple[str, ...] = ()
+    env: tuple[tuple[str, str], ...] = ()  # what the page says to have in the environment
 
 
 class NotRun(NamedTuple):
@@ -75,6 +76,9 @@ COMMANDS: dict[str, Entry] = {
     REGISTER.replace("/register", "/login"): Run(expect="access_token", setup=(REGISTER,), during=DEV),
     "ENVIRONMENT=development .venv/bin/python scripts/create_admin.py admin@example.com": Run(
         expect="admin@example.com", stdin="correct horse battery\n"
+    ),
+    ".venv/bin/python -m uvicorn api.index:app --host 0.0.0.0 --port 8000 --no-proxy-headers": Server(
+        8000, env=(("ENVIRONMENT", "production"), ("SECRET_KEY", "s" * 64), ("DATABASE_URL", "sqlite:///data/app.db"))
     ),
     # docs/emulator.md
     ENV_FILE: Run(),

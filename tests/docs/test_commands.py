@@ -95,13 +95,13 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return copy
 
 
-def environment(port: int | None = None) -> dict[str, str]:
+def environment(port: int | None = None, settings: tuple[tuple[str, str], ...] = ()) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "COV_"))}
     for name in ("ENVIRONMENT", "SECRET_KEY", "DATABASE_URL", "REDIS_URL", "CORS_ORIGINS"):
         env.pop(name, None)  # a reader's shell has none of the test suite's settings
     if port is not None:
         env["PORT"] = str(port)
-    return env
+    return env | dict(settings)
 
 
 def run(
@@ -144,7 +144,7 @@ def serving(project: Path, command: str, entry: Server) -> Iterator[int]:
     log = project / f"server-{port}.log"
     with log.open("w") as out:
         process = subprocess.Popen(
-            ["bash", "-c", command.replace(str(entry.port), str(port))], cwd=project, env=environment(port),
+            ["bash", "-c", command.replace(str(entry.port), str(port))], cwd=project, env=environment(port, entry.env),
             stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
     try:
