@@ -125,6 +125,15 @@
     text("cold-start", cold.started_at ? "container started " + cold.started_at.replace("T", " ").slice(0, 19) +
       " UTC; backend " + (doc.backend_loaded ? "loaded in " : "load failed after ") + Math.round(cold.load_ms) + " ms; " + cold.invocations + " request" +
       (cold.invocations === 1 ? "" : "s") + " since" : null);
+    // Shipped bytecode or not: a deploy without it compiles every module at each cold start (see warnings).
+    if (typeof cold.bytecode === "boolean") {
+      text("bytecode", cold.bytecode ? "yes: the template's modules were loaded from bytecode"
+        : "no: the template's modules were compiled at this cold start (see warnings)");
+      $("bytecode").className = cold.bytecode ? "good" : "bad";
+    } else {
+      text("bytecode", null);
+      $("bytecode").className = "";
+    }
     // A backend that did not load has no services to show: hide the card rather than claim "none".
     if (doc.backend_loaded) renderServices(services);
     else show("services-card", false);

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Literal
 
-from failsafe import envparse
+from failsafe import bytecode, envparse
 
 Platform = Literal["vercel", "lambda", "local"]
 Environment = Literal["production", "development"]
@@ -70,7 +70,12 @@ class RuntimeInfo:
             return self.invocations
 
     def cold_start(self) -> dict[str, object]:
-        return {"started_at": self.started_at, "load_ms": self.load_ms, "invocations": self.invocations}
+        return {
+            "started_at": self.started_at,
+            "load_ms": self.load_ms,
+            "invocations": self.invocations,
+            "bytecode": bytecode.loaded_from_bytecode(),
+        }
 
 
 RUNTIME = RuntimeInfo()
@@ -91,6 +96,9 @@ def status_document(
     diagnosis: dict[str, object] | None,
 ) -> dict[str, object]:
     """The /api/status body, the same for the backend and the fallback."""
+    cold_start = RUNTIME.cold_start()
+    if not cold_start["bytecode"]:
+        warnings = [*warnings, bytecode.warning(platform)]
     return {
         "status": status,
         "backend_loaded": backend_loaded,
@@ -98,7 +106,7 @@ def status_document(
         "platform": platform,
         "python": python_version(),
         "version": detect_version(),
-        "cold_start": RUNTIME.cold_start(),
+        "cold_start": cold_start,
         "services": services,
         "warnings": warnings,
         "diagnosis": diagnosis,

@@ -1,8 +1,8 @@
 """Build a deployment tree from binary wheels for a target (Python, architecture), and measure it.
 
 `pip install --platform ... --only-binary=:all:` fetches what Lambda and Vercel would run, from
-any machine: nothing is compiled, so a package without a wheel for the target fails here and not
-at deploy time. Used by check 4 and by scripts/package_lambda.py.
+any machine: nothing is built from source, so a package without a wheel for the target fails here
+and not at deploy time. Used by check 4 and by scripts/package_lambda.py.
 """
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ def copy_code(api: Path, into: Path) -> None:
 def zip_tree(tree: Path, archive: Path) -> None:
     with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
         for path in sorted(tree.rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts:
+            if path.is_file():  # __pycache__ too: the bytecode compiled for the target
                 zf.write(path, path.relative_to(tree))
 
 

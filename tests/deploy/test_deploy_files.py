@@ -55,7 +55,14 @@ def test_the_sam_template_deploys_api_with_its_requirements_and_alarms_on_error_
     assert re.search(r"^      CodeUri: api/$", template, re.M) and re.search(
         r"^      Handler: index.handler$", template, re.M
     )
-    assert re.search(r"^      Runtime: python3\.1[23]$", template, re.M)
+    assert re.search(r"^      Runtime: !Ref PythonRuntime$", template, re.M)
+    assert re.search(r"^    AllowedValues: \[python3\.12, python3\.13\]$", template, re.M)
+    # Every runtime and architecture the parameters allow has the Makefile the build points at.
+    context = re.search(r'^      ContextPath: !Sub "(.+)"$', template, re.M).group(1)  # type: ignore[union-attr]
+    for runtime in ("python3.12", "python3.13"):
+        for arch in ("arm64", "x86_64"):
+            folder = context.replace("${PythonRuntime}", runtime).replace("${Architecture}", arch)
+            assert (ROOT / folder / "Makefile").is_file(), folder
     assert re.search(r"Default: arm64", template)
     timeout = int(re.search(r"^      Timeout: (\d+)$", template, re.M).group(1))  # type: ignore[union-attr]
     assert timeout < 30  # the HTTP API's integration timeout

@@ -10,6 +10,7 @@ import pytest
 
 from scripts.localplatform import events
 from scripts.localplatform.ric import RicProcess
+from scripts.predeploy.bytecode import coverage
 from tests.deploy.conftest import ROOT, install_tool, path_with, python312, run
 
 pytestmark = pytest.mark.slow
@@ -33,6 +34,16 @@ def test_the_default_build_holds_arm64_wheels_and_the_app(tmp_path: Path) -> Non
     [native] = (function / "pydantic_core").glob("_pydantic_core.*.so")
     assert "aarch64" in native.name  # the template's default architecture, built on an x86_64 machine
     assert not (function / "tests").exists()
+    # sam's own Python build would strip every .pyc: the makefile method keeps hash-based bytecode.
+    compiled = coverage(function, "3.12")
+    assert compiled.complete, compiled.describe()
+
+
+def test_the_python_3_13_runtime_gets_its_own_bytecode(tmp_path: Path) -> None:
+    function = sam_build(tmp_path / "build", "PythonRuntime=python3.13")
+    compiled = coverage(function, "3.13")
+    assert compiled.complete, compiled.describe()
+    assert list((function / "pydantic_core").glob("_pydantic_core.cpython-313-*.so"))
 
 
 # Production settings need SECRET_KEY, and without DATABASE_URL health is `degraded`; a
@@ -45,7 +56,8 @@ def test_the_built_function_answers_health_under_awslambdaric(tmp_path: Path, ba
     ric = install_tool("ric.sh", python312())
     # Like Lambda's image: the runtime client on PYTHONPATH, the function's own folder as task root,
     # and no other package anywhere: whatever sam build forgot fails here.
-    env = {"PYTHONPATH": f"{function}{os.pathsep}{ric}", "PYTHONNOUSERSITE": "1", **PRODUCTION_SECRETS}
+    env = {"PYTHONPATH": f"{function}{os.pathsep}{ric}", "PYTHONNOUSERSITE": "1", "PYTHONDONTWRITEBYTECODE": "1",
+           **PRODUCTION_SECRETS}  # fmt: skip
     with RicProcess(function, "index.handler", env=env, python=bare_python) as runtime:
         runtime.wait_initialized(120)
         health = runtime.invoke(events.build_event("http", "GET", "/api/health"))
@@ -55,4 +67,5 @@ def test_the_built_function_answers_health_under_awslambdaric(tmp_path: Path, ba
     assert json.loads(health["body"]) == {"status": "healthy", "backend_loaded": True}
     body = json.loads(status["body"])
     assert body["backend_loaded"] is True and body["platform"] == "lambda"
+    assert body["cold_start"]["bytecode"] is True, body
     assert "Runtime.ImportModuleError" not in output

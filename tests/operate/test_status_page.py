@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -30,6 +32,7 @@ def healthy_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """public/ and the API on one origin, as Vercel serves them (the emulator, vercel.json with a strict CSP)."""
     root = copy_project(tmp_path_factory.mktemp("site-healthy"))
     write_vercel_json(root)
+    compile_bytecode(root / "api")  # as a deploy ships it
     with emulator(root, "--platform", "vercel") as server:
         yield server.url
 
@@ -41,6 +44,15 @@ def broken_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     break_backend(root)
     with emulator(root, "--platform", "vercel") as server:
         yield server.url
+
+
+def compile_bytecode(api: Path) -> None:
+    args = [sys.executable, "-m", "compileall", "-q", "--invalidation-mode", "unchecked-hash", str(api)]
+    subprocess.run(args, check=True, capture_output=True, timeout=120)
+
+
+# A tree without bytecode that the function cannot write it into, as on a platform.
+WITHOUT_BYTECODE = {"PYTHONDONTWRITEBYTECODE": "1"}
 
 
 # The banner's background (status.css), where a screenshot of 1000x1200 shows it.
@@ -60,6 +72,8 @@ def test_healthy_backend(browser: str, healthy_site: str) -> None:
     assert visible(page, "summary") == "The backend is loaded and every service is healthy."
     assert visible(page, "backend") == "loaded"
     assert visible(page, "platform") == "vercel"
+    assert visible(page, "bytecode") == "yes: the template's modules were loaded from bytecode"
+    assert "bytecode" not in page["warnings"][0]
     assert page["diagnosis"][1] and page["fetch-error"][1]  # neither shown when all is well
     assert pixel(shot, 500, 140) == BANNER["healthy"]  # status.css applied under the strict CSP
 
@@ -80,7 +94,9 @@ def test_broken_backend_shows_the_missing_module_and_the_hint(browser: str, brok
 def test_degraded_backend_names_the_services_on_a_fallback(browser: str, tmp_path: Path) -> None:
     root = copy_project(tmp_path)
     write_vercel_json(root)
-    with emulator(root, "--platform", "vercel", REDIS_URL=f"redis://127.0.0.1:{free_port()}/0") as server:
+    with emulator(
+        root, "--platform", "vercel", REDIS_URL=f"redis://127.0.0.1:{free_port()}/0", **WITHOUT_BYTECODE
+    ) as server:
         shot = artifact("status-degraded.png")
         page = render(browser, server.url + "/", shot)
     assert visible(page, "state") == "degraded"
@@ -89,6 +105,8 @@ def test_degraded_backend_names_the_services_on_a_fallback(browser: str, tmp_pat
     assert "cacheunhealthymemory (configured: redis), per instance" in services
     assert "Redis connection refused" in services
     assert "rate limits are counted per instance" in visible(page, "warnings")
+    assert visible(page, "bytecode").startswith("no: the template's modules were compiled at this cold start")
+    assert "VERCEL_PYTHON_COMPILEALL=1" in visible(page, "warnings")
     assert pixel(shot, 500, 140) == BANNER["degraded"]
 
 
