@@ -157,3 +157,19 @@ async def test_request_id_precedence() -> None:
     assert vercel.headers["x-request-id"] == "fra1::iad1::abc12345-1700000000000"
     assert incoming.headers["x-request-id"] == "client-req-0001"
     assert malformed.headers["x-request-id"] != "<script>" and len(malformed.headers["x-request-id"]) == 32
+
+
+@pytest.mark.anyio
+async def test_a_405_lists_every_method_of_the_path_not_only_the_first_routes() -> None:
+    _, _, app = build()
+
+    @app.get("/api/items")
+    async def list_items() -> list[Item]:
+        return []
+
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as client:
+        refused = await client.put("/api/items", json={"name": "x", "count": 1})
+        listed = await client.get("/api/items")
+    assert refused.status_code == 405 and refused.json()["error"]["code"] == "method_not_allowed"
+    assert refused.headers["allow"] == "GET, POST"
+    assert listed.status_code == 200
