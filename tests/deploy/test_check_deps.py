@@ -117,6 +117,7 @@ def test_the_real_project_passes_every_check(check_deps: CheckRun) -> None:
     labels = {row["target"] for row in bundle["data"]["targets"]}
     assert labels == {f"python{v}-{a}" for v in ("3.12", "3.13") for a in ("x86_64", "aarch64")}
     assert all(0 < row["zipped_mb"] < row["unzipped_mb"] <= 60 for row in bundle["data"]["targets"])
+    assert all(row["bytecode"] for row in bundle["data"]["targets"])
     largest = [package["name"] for package in bundle["data"]["targets"][0]["largest"]]
     assert len(largest) == 10 and "pydantic_core" in largest
 
@@ -127,3 +128,13 @@ def test_a_bundle_over_the_budget_fails_and_names_it(check_deps: CheckRun) -> No
     assert code == 1
     [error] = messages(document, "bundle")
     assert "python3.12-aarch64" in error and "budget 1 MB unzipped" in error
+
+
+@pytest.mark.slow
+def test_the_bundle_carries_bytecode_for_the_target_python(check_deps: CheckRun) -> None:
+    code, document, text = check_deps(ROOT, "--only", "bundle", "--targets", "3.13-x86_64", text=True)
+    assert code == 0, document
+    [bundle] = [c for c in document["checks"] if c["name"] == "bundle"]
+    [row] = bundle["data"]["targets"]
+    assert row["bytecode"] is True and row["bytecode_modules"] == row["modules"] > 0
+    assert f"python3.13-x86_64: bytecode: cpython-313, hash-based, for all {row['modules']} modules" in text

@@ -18,6 +18,8 @@ def test_vercel_json_sends_every_api_path_to_the_one_function() -> None:
     assert 10 <= function["maxDuration"] <= 60
     for folder in ("tests", "bench", "scripts"):
         assert f"{folder}/**" in function["excludeFiles"]
+    # Builds that `vercel deploy` starts get the builder's bytecode opt-in from here.
+    assert config["build"]["env"] == {"VERCEL_PYTHON_COMPILEALL": "1"}
 
 
 def test_static_files_get_security_headers_and_the_api_keeps_its_own() -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from scripts.localplatform.vercel import VercelProcess
+from scripts.predeploy.bytecode import coverage
 from tests.deploy.conftest import ROOT, install_tool, path_with, python312, run
 
 pytestmark = pytest.mark.slow
@@ -28,7 +29,13 @@ def output(tmp_path_factory: pytest.TempPathFactory) -> Path:
     settings = {"projectId": "prj_local", "orgId": "team_local", "settings": {"framework": None}}
     (project / ".vercel" / "project.json").write_text(json.dumps(settings), encoding="utf-8")
     path = path_with(*tools.split(os.pathsep), os.path.dirname(python312()))
-    done = run(["vercel", "build", "--standalone", "--yes"], project, 900, PATH=path, VERCEL_TELEMETRY_DISABLED="1")
+    # @vercel/python compiles bytecode only when VERCEL_PYTHON_COMPILEALL is in the build's process
+    # environment. vercel.json's `build.env` carries it to a `vercel deploy` build (the CLI sends it
+    # with the deployment), but the offline `vercel build` reads only the shell and the pulled
+    # `.vercel/.env.<target>.local`, not vercel.json: so this build sets exactly that variable, as
+    # a project's environment variable does on Vercel (docs/deploy-vercel.md).
+    env = {"PATH": path, "VERCEL_TELEMETRY_DISABLED": "1", "VERCEL_PYTHON_COMPILEALL": "1"}
+    done = run(["vercel", "build", "--standalone", "--yes"], project, 900, **env)
     assert done.returncode == 0, done.stdout + done.stderr
     return project / ".vercel" / "output"
 
@@ -44,6 +51,11 @@ def test_the_build_makes_exactly_one_function_and_serves_only_public(output: Pat
     assert (function / "_vendor" / "vercel_runtime" / "vc_init.py").is_file()
     config = json.loads((function / ".vc-config.json").read_text(encoding="utf-8"))
     assert config["runtime"] == "python3.12" and config["maxDuration"] == 30
+    # Bytecode for the runtime's Python, hash-based, beside the vendored packages and the app.
+    for folder in ("_vendor", "api"):
+        compiled = coverage(function / folder, "3.12")
+        assert compiled.compiled > 0 and compiled.hash_based == compiled.compiled, (folder, compiled.describe())
+    assert coverage(function / "api", "3.12").complete, coverage(function / "api", "3.12").describe()
 
 
 def test_the_function_answers_health_on_a_python_without_the_project_packages(output: Path, bare_python: str) -> None:
@@ -60,3 +72,4 @@ def test_the_function_answers_health_on_a_python_without_the_project_packages(ou
     assert health.status == 200, output_text
     assert health.json() == {"status": "healthy", "backend_loaded": True}
     assert status.json()["backend_loaded"] is True and status.json()["platform"] == "vercel"
+    assert status.json()["cold_start"]["bytecode"] is True, status.json()

@@ -128,6 +128,9 @@ COMMANDS: dict[str, Entry] = {
     "vercel env add SECRET_KEY": NotRun(CLOUD),
     "vercel env add": NotRun(CLOUD),
     "vercel deploy --prod": NotRun(CLOUD),
+    "vercel env add VERCEL_PYTHON_COMPILEALL": NotRun(CLOUD),
+    "vercel deploy": NotRun(CLOUD),
+    "vercel deploy --prebuilt": NotRun(CLOUD),
     "vercel build --standalone": NotRun(
         "needs the Vercel CLI from the tools set-up step; tests/deploy/test_vercel_build.py runs it"
     ),
