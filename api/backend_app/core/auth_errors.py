@@ -2,6 +2,7 @@
 
 AppError
 ├── EmailTakenError               409 email_taken
+├── LastAdminError                409 last_admin
 ├── InvalidCredentialsError       401 invalid_credentials (unknown email and wrong password alike)
 ├── InvalidTokenError             401 invalid_token, with WWW-Authenticate: Bearer
 ├── AccountDisabledError          403 account_disabled
@@ -22,6 +23,12 @@ class EmailTakenError(AppError):
     status_code = 409
     code = "email_taken"
     message = "An account with this email already exists."
+
+
+class LastAdminError(AppError):
+    status_code = 409
+    code = "last_admin"
+    message = "This is the last active admin: make another admin first."
 
 
 class InvalidCredentialsError(AppError):

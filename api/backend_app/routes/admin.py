@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from backend_app.core.auth_errors import AccountDisabledError, UserNotFoundError
+from backend_app.core.auth_errors import AccountDisabledError, LastAdminError, UserNotFoundError
 from backend_app.core.errors import ForbiddenError
 from backend_app.core.openapi import errors_of
 from backend_app.deps import AdminUser, Auth
@@ -26,14 +27,13 @@ async def list_users(
     return UserPage(items=[UserOut.of(u) for u in users], total=total, limit=limit, offset=offset)
 
 
-@router.patch("/users/{user_id}", summary="Change a user's role or active flag", responses=errors_of(UserNotFoundError))
-async def update_user(user_id: str, body: UserUpdate, admin: AdminUser, auth: Auth) -> UserOut:
-    """Deactivating a user ends all of their tokens at once."""
-    if user_id == admin.id and (body.role == "user" or body.active is False):
-        # An admin locking themself out could leave no admin at all.
-        raise ForbiddenError("Admins cannot demote or deactivate themselves.")
-    async with auth.database.transaction() as conn:
-        user = await auth.users.update(conn, user_id, body.role, body.active)
-    if user is None:
-        raise UserNotFoundError()
-    return UserOut.of(user)
+@router.patch(
+    "/users/{user_id}",
+    summary="Change a user's role or active flag",
+    responses=errors_of(UserNotFoundError, LastAdminError),
+)
+async def update_user(user_id: uuid.UUID, body: UserUpdate, admin: AdminUser, auth: Auth) -> UserOut:
+    """Deactivating a user ends all of their tokens at once. The last active admin cannot be
+    demoted or deactivated (409 `last_admin`); an admin cannot demote or deactivate themself (403)."""
+    # A UUID, not a string: upper case, no hyphens or `urn:uuid:` name the same user.
+    return UserOut.of(await auth.update_user(admin, user_id, body.role, body.active))

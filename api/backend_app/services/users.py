@@ -104,6 +104,15 @@ class UserStore:
         )  # fmt: skip
         return _user(row) if row else None
 
+    async def lock_active_admins(self, conn: Connection) -> int:
+        """Lock the rows of every active admin until the unit of work ends; return how many there are.
+
+        A no-op UPDATE rather than SELECT ... FOR UPDATE, which SQLite lacks: on PostgreSQL it takes
+        the row locks, so two admins demoting each other at once are decided one after the other
+        (the second re-reads the first's change); SQLite's BEGIN IMMEDIATE already serialises writers.
+        """
+        return await conn.execute("UPDATE users SET token_version = token_version WHERE role = 'admin' AND is_active")
+
     async def page(self, conn: Connection, limit: int, offset: int) -> tuple[list[User], int]:
         rows = await conn.fetch_all(
             f"SELECT {_COLUMNS} FROM users ORDER BY created_at, id LIMIT $1 OFFSET $2", limit, offset
