@@ -49,6 +49,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_url=OPENAPI_URL if docs else None,
         lifespan=lifespan,
         debug=False,  # Starlette's debug pages would show tracebacks to anyone
+        # Starlette builds its trailing-slash redirect from the Host header, which ALB passes through
+        # (`Host: evil.example` -> `location: http://evil.example/...`): no redirect, a 404 instead.
+        redirect_slashes=False,
         responses=COMMON_RESPONSES,  # issue 6: every status any operation can answer
     )
     app.state.settings = settings

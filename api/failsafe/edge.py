@@ -30,7 +30,7 @@ from failsafe.middleware.cors import CORSPolicy, merged
 from failsafe.middleware.deadline import Deadline
 from failsafe.platform import RUNTIME, Platform
 from failsafe.prefix import PathPrefix
-from failsafe.requests import log, log_request, request_id_for
+from failsafe.requests import client_request_id, log, log_request, request_id_for
 
 # The request headers any concern reads, found in one pass over the list.
 _WANTED = frozenset({b"content-length", b"origin", b"access-control-request-method", b"x-vercel-id", b"x-request-id"})
@@ -52,7 +52,8 @@ class EdgeMiddleware:
             await self.app(scope, receive, send)
             return
         headers = headers_named(scope, _WANTED)
-        request_id = request_id_for(scope, headers)
+        request_id = request_id_for(scope, headers, self.platform)
+        client_id = client_request_id(headers)
         token = request_id_var.set(request_id)
         cold = RUNTIME.count_invocation() == 1
         started = time.perf_counter()
@@ -136,5 +137,5 @@ class EdgeMiddleware:
             if not response_started:
                 await send_error(send_out, 500, "internal_error", "The server failed to handle this request.")
         finally:
-            log_request(scope, status, started, cold=cold, platform=self.platform, failed=failed)
+            log_request(scope, status, started, cold=cold, platform=self.platform, failed=failed, client_id=client_id)
             request_id_var.reset(token)

@@ -2,7 +2,8 @@
 
 Log-based alarms (the SAM template's metric filter) read `level`; every line carries the request
 id of the request it belongs to. Nothing here ever logs a header value, a cookie or a body: callers
-pass only the fields named in `REQUEST_FIELDS`.
+pass only the fields named in `REQUEST_FIELDS` (`client_request_id` is a client's `x-request-id`
+only when it is 8-128 characters of letters, digits and `._:-`).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from failsafe.diagnosis import redact
 from failsafe.errors import request_id_var
 
 LOGGER_NAME = "app"
-REQUEST_FIELDS = ("method", "path", "status", "duration_ms", "cold_start", "platform", "event")
+REQUEST_FIELDS = ("method", "path", "status", "duration_ms", "cold_start", "platform", "event", "client_request_id")
 _configured = False
 _NO_LOCK = threading.Lock()
 

@@ -148,15 +148,29 @@ def test_one_json_log_line_per_request_without_header_values(capsys: pytest.Capt
 
 
 @pytest.mark.anyio
-async def test_request_id_precedence() -> None:
+async def test_request_ids_are_the_templates_own(capsys: pytest.CaptureFixture[str]) -> None:
+    vercel_id = "fra1::iad1::abc12345-1700000000000"
     gate, _, _ = build()
+    on_vercel, _, _ = build(environ={"VERCEL": "1"})
+    capsys.readouterr()
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=gate), base_url="http://t") as client:
-        vercel = await client.get("/api/health", headers={"x-vercel-id": "fra1::iad1::abc12345-1700000000000"})
+        spoofed_vercel = await client.get("/api/health", headers={"x-vercel-id": vercel_id})
         incoming = await client.get("/api/health", headers={"x-request-id": "client-req-0001"})
         malformed = await client.get("/api/health", headers={"x-request-id": "<script>"})
-    assert vercel.headers["x-request-id"] == "fra1::iad1::abc12345-1700000000000"
-    assert incoming.headers["x-request-id"] == "client-req-0001"
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=on_vercel), base_url="http://t") as client:
+        vercel = await client.get("/api/health", headers={"x-vercel-id": vercel_id, "x-request-id": "client-req-0002"})
+    lines = [json.loads(line) for line in capsys.readouterr().err.splitlines() if line.startswith("{")]
+    # Off Vercel, x-vercel-id is a client header like any other; a client's x-request-id is never ours.
+    assert spoofed_vercel.headers["x-request-id"] != vercel_id and len(spoofed_vercel.headers["x-request-id"]) == 32
+    assert incoming.headers["x-request-id"] != "client-req-0001" and len(incoming.headers["x-request-id"]) == 32
     assert malformed.headers["x-request-id"] != "<script>" and len(malformed.headers["x-request-id"]) == 32
+    assert vercel.headers["x-request-id"] == vercel_id
+    # A well-formed client id is logged beside ours; a malformed one is not logged at all.
+    by_id = {line["request_id"]: line for line in lines if line["message"] == "request"}
+    assert by_id[incoming.headers["x-request-id"]]["client_request_id"] == "client-req-0001"
+    assert by_id[vercel_id]["client_request_id"] == "client-req-0002"
+    assert "client_request_id" not in by_id[malformed.headers["x-request-id"]]
+    assert "<script>" not in json.dumps(lines)
 
 
 @pytest.mark.anyio
