@@ -3,7 +3,9 @@
 Accepts what hosting providers hand out: `postgres://` (Heroku, Supabase, Neon) as well as
 `postgresql://` and SQLAlchemy-style `postgresql+asyncpg://`; `sslmode=...` and `ssl=true`;
 and `sqlite:///relative.db`, `sqlite:////absolute.db`. Error messages never contain the URL,
-which usually carries a password.
+which usually carries a password. In production a URL without `sslmode` gets `require` (the
+caller passes `default_sslmode`): asyncpg's own default, `prefer`, silently falls back to plain
+text when the server (or someone in the middle) declines TLS.
 """
 
 from __future__ import annotations
@@ -36,7 +38,8 @@ class DatabaseTarget(NamedTuple):
         return self.kind == "postgresql"
 
 
-def parse_database_url(url: str) -> DatabaseTarget:
+def parse_database_url(url: str, *, default_sslmode: str | None = None) -> DatabaseTarget:
+    """`default_sslmode` applies to a PostgreSQL URL that names none (`sslmode=` or `ssl=`)."""
     url = url.strip()
     scheme, sep, rest = url.partition("://")
     scheme = scheme.lower()
@@ -68,6 +71,8 @@ def parse_database_url(url: str) -> DatabaseTarget:
         if lowered == "sslmode" and value not in SSLMODES:
             raise DatabaseUrlError("sslmode must be one of " + ", ".join(sorted(SSLMODES)))
         options.append((key, value))
+    if default_sslmode is not None and not any(key.lower() == "sslmode" for key, _ in options):
+        options.append(("sslmode", default_sslmode))
     dsn = urlunsplit(("postgresql", parts.netloc, parts.path, urlencode(options), ""))
     host = parts.hostname or "socket"
     database = parts.path.lstrip("/") or "(default)"

@@ -32,7 +32,8 @@ log = get_logger("database")
 
 def choose_target(settings: Settings) -> tuple[DatabaseTarget | None, list[str]]:
     if settings.database_url is not None:
-        return parse_database_url(settings.database_url.get_secret_value()), []
+        sslmode = "require" if settings.is_production else None  # see db/url.py
+        return parse_database_url(settings.database_url.get_secret_value(), default_sslmode=sslmode), []
     if not settings.is_production:
         path = os.path.join(settings.data_dir, "app.sqlite3")
         return DatabaseTarget("sqlite", path, f"sqlite:{path}"), []
