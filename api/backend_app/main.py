@@ -1,4 +1,4 @@
-"""The app factory."""
+"""The app factory: services from the settings, middleware, and every router of `routes.ROUTERS`."""
 
 from __future__ import annotations
 
@@ -8,17 +8,17 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from backend_app.auth_setup import install_auth
-from backend_app.core.client_ip import ClientAddressResolver  # issue 4
+from backend_app.core.client_ip import ClientAddressResolver
 from backend_app.core.config import Settings, get_settings
 from backend_app.core.errors import install_error_handlers
 from backend_app.core.openapi import COMMON_RESPONSES, complete_openapi
-from backend_app.middleware.ratelimit import RateLimitMiddleware  # issue 4
-from backend_app.routes import health
+from backend_app.middleware.ratelimit import RateLimitMiddleware
+from backend_app.routes import ROUTERS
 from backend_app.routes.docs import OPENAPI_URL, install_docs
 from backend_app.services.registry import ServiceRegistry
-from backend_app.services.setup import build_services  # issue 4
+from backend_app.services.setup import build_services
 from failsafe import logs
-from failsafe.platform import detect_platform  # issue 4
+from failsafe.platform import detect_platform
 
 log = logs.get_logger("backend")
 
@@ -26,25 +26,25 @@ log = logs.get_logger("backend")
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     logs.configure(settings.log_level)
-    services = build_services(settings)  # issue 4: clients are built here, connect lazily
+    services = build_services(settings)  # clients are built here; they connect on first use
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # Start-up work that prepares services goes here; it runs once per container (the
         # gate drives it) and must never raise: a failure is a degraded service, not a dead
         # instance.
-        # One DEBUG line per container start: how tests/platforms see start-up ran once (issue 3).
+        # One DEBUG line per container start: how tests see start-up ran once.
         log.debug("backend started")
-        await services.start()  # issue 4: one Redis probe, bounded by its timeouts, never raises
+        await services.start()  # one Redis probe, bounded by its timeouts, never raises
         yield
         await services.stop()
-        await app.state.database.close()  # issue 5
+        await app.state.database.close()
 
     docs = bool(settings.docs_enabled)
     app = FastAPI(
         title="Serverless FastAPI template",
         version="0.1.0",
-        docs_url=None,  # issue 6: routes.docs serves the page, under a policy with its scripts' hashes
+        docs_url=None,  # routes.docs serves the page, under a policy with its scripts' hashes
         redoc_url=None,
         openapi_url=OPENAPI_URL if docs else None,
         lifespan=lifespan,
@@ -52,12 +52,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # Starlette builds its trailing-slash redirect from the Host header, which ALB passes through
         # (`Host: evil.example` -> `location: http://evil.example/...`): no redirect, a 404 instead.
         redirect_slashes=False,
-        responses=COMMON_RESPONSES,  # issue 6: every status any operation can answer
+        responses=COMMON_RESPONSES,  # every status any operation can answer
     )
     app.state.settings = settings
     app.state.services = ServiceRegistry()
     install_error_handlers(app)
-    # issue 4: cache and rate limiter, their status, and the per-address limit on every request
+    # Cache and rate limiter, their status, and the per-address limit on every request.
     services.register(app.state.services)
     app.state.cache = services.cache
     app.state.rate_limiter = services.rate_limiter
@@ -66,9 +66,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.client_address = resolver  # the login limit keys on it too
         app.add_middleware(RateLimitMiddleware, limiter=services.rate_limiter, resolver=resolver,
                            default_limit=settings.rate_limit_default, auth_limit=settings.rate_limit_auth)  # fmt: skip
-    app.include_router(health.router)
+    install_auth(app, settings)
+    for router in ROUTERS:
+        app.include_router(router)
     if docs:
         install_docs(app)
-    install_auth(app, settings)  # issue 5: users and auth
-    complete_openapi(app)  # issue 6
+    complete_openapi(app)
     return app

@@ -14,7 +14,7 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
-from failsafe import lambda_events
+from failsafe import lambda_adapter, lambda_edge, lambda_events
 from failsafe.errors import error_body
 from failsafe.loader import BackendGate
 from failsafe.logs import get_logger
@@ -71,8 +71,6 @@ class LambdaEntry:
                 return self._error(kind, event, context, 400, "unsupported_event", UNSUPPORTED)
             lambda_events.validate(event, kind)
             if kind == "edge":
-                from failsafe import lambda_edge
-
                 lambda_edge.validate(event)
             loaded = self.gate.ensure_loaded()
             loop = self._event_loop()
@@ -83,8 +81,6 @@ class LambdaEntry:
             if kind == "edge":
                 message = "The backend failed to load; GET /api/status says why."
                 return self._error(kind, event, context, 503, "backend_unavailable", message)
-            from failsafe import lambda_adapter  # only when the backend failed to load
-
             return lambda_adapter.serve(self.gate, loop, event, context, kind)
         except lambda_events.EventError as exc:
             return self._error(kind, event, context, 400, exc.code, str(exc))
@@ -101,8 +97,6 @@ class LambdaEntry:
         log.warning("rejected event: %s", code, extra={"request_id": request_id, "status": status, "event": kind})
         headers = [("x-request-id", request_id), *self._headers]
         if kind == "edge":
-            from failsafe import lambda_edge
-
             return lambda_edge.json_response(status, body, headers)
         return lambda_events.json_response(shape, event, status, body, headers)
 

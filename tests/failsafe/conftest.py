@@ -31,6 +31,14 @@ def add_backend_import(root: Path, module_source: str, name: str = "broken") -> 
     )
 
 
+def add_import(module: Path, line: str) -> None:
+    """Add an import statement to a module of a copied tree, below its `__future__` import."""
+    text = module.read_text()
+    future = "from __future__ import annotations\n"
+    assert future in text, module
+    module.write_text(text.replace(future, future + line, 1))
+
+
 def shadow_missing(dest: Path, *modules: str) -> Path:
     """A directory for the front of sys.path whose packages raise ModuleNotFoundError, as a missing one does."""
     shadow = dest / "shadow"

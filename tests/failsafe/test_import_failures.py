@@ -14,7 +14,14 @@ from typing import Any
 import pytest
 
 from tests.conftest import ROOT
-from tests.failsafe.conftest import add_backend_import, clean_env, copy_project, drive, shadow_missing
+from tests.failsafe.conftest import (
+    add_backend_import,
+    add_import,
+    clean_env,
+    copy_project,
+    drive,
+    shadow_missing,
+)
 
 
 @dataclass
@@ -26,6 +33,7 @@ class Case:
     shadow: tuple[str, ...] = ()
     env: dict[str, str] = field(default_factory=dict)
     absent: tuple[str, ...] = ()  # strings that must appear nowhere in what a client sees
+    missing_import_in: str | None = None  # a module of api/ that gets `import notinstalledpkg`
 
 
 CASES = {
@@ -46,6 +54,26 @@ CASES = {
     "Mangum not importable": Case("missing_dependency", "mangum", "add `mangum` to api/requirements.txt",
                                   shadow=("mangum",)),
 }  # fmt: skip
+
+# A deploy's settings, never contacted at load: the backend imports what they configure.
+SQLITE = {"ENVIRONMENT": "production", "SECRET_KEY": "s" * 32, "DATABASE_URL": "sqlite:///unused.sqlite3"}
+POSTGRES = {**SQLITE, "DATABASE_URL": "postgresql://app@127.0.0.1:1/app"}
+REDIS = {**SQLITE, "REDIS_URL": "redis://127.0.0.1:1/0"}
+# Each package the configured backend imports itself, missing: (module, distribution, settings).
+PACKAGES = [("jose", "python-jose", SQLITE), ("passlib", "passlib", SQLITE), ("argon2", "argon2-cffi", SQLITE),
+            ("bcrypt", "bcrypt", SQLITE), ("python_multipart", "python-multipart", SQLITE),
+            ("limits", "limits", SQLITE), ("aiosqlite", "aiosqlite", SQLITE), ("asyncpg", "asyncpg", POSTGRES),
+            ("redis", "redis", REDIS), ("limits", "limits", REDIS)]  # fmt: skip
+for module, dist, settings in PACKAGES:
+    name = f"{module} not importable" + (" with REDIS_URL" if "REDIS_URL" in settings else "")
+    CASES[name] = Case("missing_dependency", module, f"add `{dist}` to api/requirements.txt", shadow=(module,),
+                       env=settings)  # fmt: skip
+# Every router module, and a module of each backend package, with an import that cannot succeed.
+for path in ("routes/health.py", "routes/auth.py", "routes/users.py", "routes/password.py", "routes/admin.py",
+             "routes/docs.py", "core/tokens.py", "db/sqlite.py", "services/users.py"):  # fmt: skip
+    CASES[f"missing import in {path}"] = Case("missing_dependency", "notinstalledpkg",
+                                              "add `notinstalledpkg` to api/requirements.txt",
+                                              missing_import_in=path, env=SQLITE)  # fmt: skip
 
 
 def check_diagnosis(diagnosis: dict[str, Any], case: Case) -> None:
@@ -87,6 +115,9 @@ def test_backend_failure_is_diagnosed_on_every_entry_point(name: str, tmp_path: 
     if case.broken_source is not None:
         root = copy_project(tmp_path)
         add_backend_import(root, case.broken_source)
+    if case.missing_import_in is not None:
+        root = copy_project(tmp_path)
+        add_import(root / "api" / "backend_app" / case.missing_import_in, "import notinstalledpkg  # noqa: F401\n")
     env = clean_env(**case.env)
     if case.shadow:
         env["PYTHONPATH"] = str(shadow_missing(tmp_path, *case.shadow))

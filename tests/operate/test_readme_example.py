@@ -2,7 +2,7 @@
 
 Every code block of that page starts with a comment naming where it goes; this test puts each
 one there exactly as printed, then runs what the page says to run. A page that drifts from
-the code (a renamed helper, a changed fixture, a main.py laid out differently) fails here.
+the code (a renamed helper, a changed fixture, a router list laid out differently) fails here.
 """
 
 from __future__ import annotations
@@ -32,16 +32,15 @@ def apply(root: Path, block: str) -> None:
         text = schema.read_text(encoding="utf-8").rstrip()
         assert text.endswith('"""'), "SQLITE_SCHEMA is no longer the last string of schema.py"
         schema.write_text(text[:-3].rstrip("\n") + "\n" + body + '"""\n', encoding="utf-8")
-    elif first.startswith("# api/backend_app/main.py:"):
-        main = root / "api" / "backend_app" / "main.py"
-        text = main.read_text(encoding="utf-8")
-        imports, include = body.rstrip("\n").split("\n")
-        assert "from backend_app.routes import health\n" in text, "main.py imports its routes differently now"
-        assert "    app.include_router(health.router)\n" in text, "main.py includes health's router differently now"
-        text = text.replace("from backend_app.routes import health\n", imports + "\n", 1)
-        anchor = "    app.include_router(health.router)\n"
-        text = text.replace(anchor, f"{anchor}{include}\n")
-        main.write_text(text, encoding="utf-8")
+    elif first.startswith("# api/backend_app/routes/__init__.py:"):
+        routes = root / "api" / "backend_app" / "routes" / "__init__.py"
+        lines = routes.read_text(encoding="utf-8").split("\n")
+        for replacement in filter(None, body.split("\n")):
+            start = " ".join(replacement.split(" ")[:2])  # "from backend_app.routes", "ROUTERS: list[APIRouter]"
+            found = [i for i, line in enumerate(lines) if line.startswith(start + " ")]
+            assert len(found) == 1, f"routes/__init__.py has no single `{start}` line to replace now"
+            lines[found[0]] = replacement
+        routes.write_text("\n".join(lines), encoding="utf-8")
     elif first.startswith("# ") and "/" in first and " " not in first[2:]:
         target = root / first[2:]
         target.parent.mkdir(parents=True, exist_ok=True)

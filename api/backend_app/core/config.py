@@ -60,11 +60,11 @@ class Settings(BaseModel):
     api_base_path: str | None = None
     backend_load: Literal["eager", "lazy"] = "eager"
     startup_timeout_s: float = Field(default=5.0, gt=0)
-    # Issue 6 (hardening): read leniently by failsafe.stack.StackOptions too; validated strictly here.
+    # Read leniently by failsafe.stack.StackOptions too (the fallback needs them); validated strictly here.
     max_body_bytes: int = Field(default=1024 * 1024, gt=0)
     request_timeout_s: float = Field(default=25.0, gt=0, allow_inf_nan=False)
     cors_max_age_s: int = Field(default=600, ge=0)
-    # --- issue 4: optional Redis, cache and rate limiter (see backend_app/services/) ---
+    # Optional Redis, cache and rate limiter (see backend_app/services/).
     redis_url: SecretStr | None = None
     redis_connect_timeout_s: float = Field(default=0.3, gt=0, le=30)
     redis_op_timeout_s: float = Field(default=0.25, gt=0, le=30)
@@ -78,7 +78,7 @@ class Settings(BaseModel):
     rate_limit_fail_closed: list[str] = Field(default_factory=list)
     trusted_proxies: list[str] = Field(default_factory=list)
 
-    # --- issue 5: users and auth (rules in backend_app.core.auth_settings) ---
+    # Users and auth (rules in backend_app.core.auth_settings).
     database_url: SecretStr | None = None
     database_connect_timeout_s: float = Field(default=3.0, gt=0)
     database_op_timeout_s: float = Field(default=5.0, gt=0)

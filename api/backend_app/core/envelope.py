@@ -1,8 +1,4 @@
-"""The error envelope as pydantic models: what the OpenAPI schema says every error body looks like.
-
-Imported when /api/openapi.json is first built, not at start-up: two model classes cost ~1.5 ms
-of a cold start, and only the schema reads them.
-"""
+"""The error envelope as pydantic models: what the OpenAPI schema says every error body looks like."""
 
 from __future__ import annotations
 

@@ -1,21 +1,16 @@
-"""Rate limits in the `limits` library's syntax ("100/minute"): checked with the standard library.
+"""Rate limits in the `limits` library's syntax ("100/minute").
 
-Settings are validated at every cold start, and importing `limits` to check two strings cost
-~36 ms of it (`limits` imports all of its storages and strategies, with packaging, wrapt and
-deprecated), although health and status are never rate limited. So
-`check_limit` applies the library's own grammar (the expressions of `limits.util`) here, and
-`parse_limit` imports the library when a limit is first enforced. tests/services/
-test_limits_syntax.py holds the two to the same verdict on a corpus of strings.
+`check_limit` applies the library's own grammar (the expressions of `limits.util`) with the
+standard library, so a setting error can say what is wrong; `parse_limit` gives the library's
+item. tests/services/test_limits_syntax.py holds the two to the same verdict on a corpus of strings.
 """
 
 from __future__ import annotations
 
 import re
 from functools import cache, lru_cache
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from limits import RateLimitItem
+from limits import RateLimitItem, parse_many
 
 # As in limits.util (5.x): one expression, and a list of them joined by , ; or |.
 _SEPARATORS = r"[,;|]{1}"
@@ -75,8 +70,6 @@ def check_limit(value: str) -> str:
 @lru_cache(maxsize=64)
 def parse_limit(value: str) -> RateLimitItem:
     """One limit such as "100/minute" or "5 per 10 seconds"; `ValueError` otherwise."""
-    from limits import parse_many
-
     try:
         items = parse_many(value)
     except ValueError:

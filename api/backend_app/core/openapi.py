@@ -5,22 +5,19 @@ limit, 504 deadline), the error handlers (400 invalid JSON, 422 validation, 500)
 the app, the fallback (503). Each of them answers in the one envelope, `ErrorEnvelope`; it
 replaces FastAPI's default 422 schema, which describes a body this template never sends.
 
-The responses point at the schema by reference instead of passing the model to FastAPI: a model
-in `responses=` makes FastAPI build a response field per route at start-up, which imports its
-pydantic.v1 check (~30 ms of a cold start). `complete_openapi` adds the
-schema itself (`backend_app.core.envelope`) when /api/openapi.json is first asked for.
+The responses point at the envelope's schema by reference and `complete_openapi` adds it once,
+so it is written in one place instead of once per operation.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from fastapi import FastAPI
+from pydantic import BaseModel
 
+from backend_app.core.envelope import ErrorEnvelope
 from backend_app.core.errors import AppError
-
-if TYPE_CHECKING:
-    from pydantic import BaseModel
 
 REF_TEMPLATE = "#/components/schemas/{model}"
 ENVELOPE_REF = {"$ref": REF_TEMPLATE.format(model="ErrorEnvelope")}
@@ -74,8 +71,6 @@ def complete_openapi(app: FastAPI) -> None:
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is not None:
             return app.openapi_schema
-        from backend_app.core.envelope import ErrorEnvelope
-
         schema = build()  # FastAPI caches it in app.openapi_schema; the changes below stay there
         envelope = ErrorEnvelope.model_json_schema(ref_template=REF_TEMPLATE)
         components = schema.setdefault("components", {}).setdefault("schemas", {})

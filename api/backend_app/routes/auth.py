@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import python_multipart  # noqa: F401  (Starlette's form parser for the login form: a missing one fails the load)
 from fastapi import APIRouter, Request, Response
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
@@ -59,8 +60,6 @@ async def _login_body(request: Request) -> LoginCredentials:
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     try:
         if content_type == "application/x-www-form-urlencoded" or content_type == "multipart/form-data":
-            import python_multipart  # noqa: F401  (Starlette's form parser; a plain error when it is missing)
-
             form = await request.form()
             return LoginCredentials(email=str(form.get("username") or ""), password=str(form.get("password") or ""))
         return LoginCredentials.model_validate_json(await request.body())

@@ -1,7 +1,8 @@
 """The `database` service: which database this instance uses, opened on first use, and its state.
 
-Building it does no I/O and imports no driver (the health route must stay as fast as a bare
-app). The choice, from the settings:
+Building it does no I/O; it imports the driver of the configured database only (asyncpg for
+PostgreSQL, aiosqlite for SQLite), so a missing driver fails the load, and a deployment never
+needs the other one. The choice, from the settings:
 
 - `DATABASE_URL` set: PostgreSQL (or an SQLite URL);
 - unset in development: an SQLite file in `DATA_DIR`;
@@ -44,38 +45,34 @@ def choose_target(settings: Settings) -> tuple[DatabaseTarget | None, list[str]]
     return None, ["DATABASE_URL is not set: register, login and every user route answer 503"]
 
 
+def open_database(target: DatabaseTarget, settings: Settings) -> Database:
+    """The `Database` for `target`, with its driver imported; no connection yet."""
+    if target.is_postgres:
+        from backend_app.db.postgres import PostgresDatabase
+
+        return PostgresDatabase(target.dsn, settings.database_connect_timeout_s, settings.database_op_timeout_s,
+                                settings.database_pool_max_size)  # fmt: skip
+    from backend_app.db.sqlite import SqliteDatabase
+
+    return SqliteDatabase(target.dsn, settings.database_op_timeout_s)
+
+
 class DatabaseService:
     def __init__(self, settings: Settings) -> None:
-        self._settings = settings
         self.target, self._warnings = choose_target(settings)
-        self._db: Database | None = None
+        self._db = open_database(self.target, settings) if self.target is not None else None
         self._healthy = self.target is not None
         self._detail: str | None = None if self.target else "DATABASE_URL is not set"
         self._latency_ms: float | None = None
 
-    def _database(self) -> Database:
-        if self._db is None:
-            assert self.target is not None
-            s = self._settings
-            if self.target.is_postgres:
-                from backend_app.db.postgres import PostgresDatabase
-
-                self._db = PostgresDatabase(self.target.dsn, s.database_connect_timeout_s, s.database_op_timeout_s,
-                                            s.database_pool_max_size)  # fmt: skip
-            else:
-                from backend_app.db.sqlite import SqliteDatabase
-
-                self._db = SqliteDatabase(self.target.dsn, s.database_op_timeout_s)
-        return self._db
-
     @asynccontextmanager
     async def transaction(self, *, read_only: bool = False) -> AsyncIterator[Connection]:
         """A unit of work (`Database.transaction`); raises 503 errors when there is no database or it is unreachable."""
-        if self.target is None:
+        if self._db is None:
             raise DatabaseNotConfiguredError()
         started = time.perf_counter()
         try:
-            async with self._database().transaction(read_only=read_only) as conn:
+            async with self._db.transaction(read_only=read_only) as conn:
                 yield conn
         except (DatabaseUnavailable, SchemaMissing) as exc:
             self._healthy, self._detail = False, str(exc)

@@ -7,10 +7,6 @@
 The algorithm is the `limits` library's moving window (no burst at window edges): one Lua call
 to take a slot and one to read the window, both under one `RedisConnector` bound. The memory
 fallback is the library's synchronous storage: thread-based expiry, so it works on any loop.
-
-`limits` is imported by the first `check`, not with this module: it costs ~36 ms (all of its
-storages, with packaging, wrapt and deprecated), and health and status, which a cold start
-serves first, are never rate limited.
 """
 
 from __future__ import annotations
@@ -21,14 +17,17 @@ import time
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Literal, NamedTuple
 
+from limits import RateLimitItem
+from limits.aio.storage import RedisStorage
+from limits.aio.strategies import MovingWindowRateLimiter as RedisMovingWindow
+from limits.storage import MemoryStorage
+from limits.strategies import MovingWindowRateLimiter as MemoryMovingWindow
+
 from backend_app.core.errors import AppError
 from backend_app.core.limits_syntax import parse_limit
 from backend_app.services.redis_errors import RedisUnavailableError
 
-if TYPE_CHECKING:  # redis-py and limits are imported on first use (cold start)
-    from limits import RateLimitItem
-    from limits.aio.strategies import MovingWindowRateLimiter as RedisMovingWindow
-    from limits.strategies import MovingWindowRateLimiter as MemoryMovingWindow
+if TYPE_CHECKING:  # for types only: redis-py and the connector are imported with REDIS_URL alone
     from redis.asyncio import Redis
 
     from backend_app.services.redis_client import RedisConnector
@@ -103,12 +102,9 @@ class RateLimiter:
     def _strategy_for(self, client: Redis) -> RedisMovingWindow:
         # The connector hands out a new client per event loop; the storage must follow it.
         if self._redis is None or self._redis[0] is not client:
-            from limits.aio.storage import RedisStorage
-            from limits.aio.strategies import MovingWindowRateLimiter
-
             storage = RedisStorage("async+redis://", implementation="redispy", key_prefix=self.key_prefix,
                                    connection_pool=client.connection_pool)  # type: ignore[arg-type]  # fmt: skip
-            self._redis = (client, MovingWindowRateLimiter(storage))
+            self._redis = (client, RedisMovingWindow(storage))
         return self._redis[1]
 
     async def _redis_check(self, client: Redis, item: RateLimitItem, group: str, key: str) -> RateLimitDecision:
@@ -120,10 +116,7 @@ class RateLimiter:
     def _memory_strategy(self) -> MemoryMovingWindow:
         with self._memory_lock:  # one storage, even when two threads' loops share this limiter
             if self._memory is None:
-                from limits.storage import MemoryStorage
-                from limits.strategies import MovingWindowRateLimiter
-
-                self._memory = MovingWindowRateLimiter(MemoryStorage())
+                self._memory = MemoryMovingWindow(MemoryStorage())
             return self._memory
 
     def _memory_check(self, item: RateLimitItem, group: str, key: str) -> RateLimitDecision:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from backend_app.services.cache import MemoryCache
 from backend_app.services.redis_errors import RedisUnavailableError
 
-if TYPE_CHECKING:  # redis-py is imported only once a client is built (cold start)
+if TYPE_CHECKING:  # for types only: redis-py and the connector are imported with REDIS_URL alone
     from redis.asyncio import Redis
 
     from backend_app.services.redis_client import RedisConnector

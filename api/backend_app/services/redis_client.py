@@ -15,17 +15,18 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 import anyio
 from pydantic import SecretStr
+from redis.asyncio import Redis
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
 
 from backend_app.services.breaker import Breaker, BreakerView
-from backend_app.services.redis_errors import RedisUnavailableError, describe
+from backend_app.services.redis_errors import RedisUnavailableError
+from backend_app.services.redis_reasons import describe
 from failsafe.logs import get_logger
-
-if TYPE_CHECKING:  # redis-py costs ~80 ms of a cold start: imported only once a client is built
-    from redis.asyncio import Redis
 
 T = TypeVar("T")
 IDLE_RESET_S = 60.0  # wall clock on purpose: it jumps forward across a freeze or a snapshot restore
@@ -69,10 +70,6 @@ class RedisConnector:
         return self.breaker.view()
 
     def _new_client(self) -> Redis:
-        from redis.asyncio import Redis
-        from redis.asyncio.retry import Retry
-        from redis.backoff import NoBackoff
-
         return Redis.from_url(
             self._url.get_secret_value(),
             socket_connect_timeout=self.connect_timeout_s,

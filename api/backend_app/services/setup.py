@@ -15,7 +15,7 @@ from backend_app.services.redis_cache import CacheService, RedisCache
 from backend_app.services.registry import ServiceRegistry, ServiceStatus
 from failsafe.logs import get_logger
 
-if TYPE_CHECKING:  # the connector and its breaker are imported only when REDIS_URL is set (~1.5 ms)
+if TYPE_CHECKING:  # redis-py and the connector are imported only when REDIS_URL is set
     from backend_app.services.redis_client import RedisConnector
 
 PER_INSTANCE = ("rate limits are counted per instance: the rate limiter runs on memory "

@@ -1,0 +1,62 @@
+"""Run in a subprocess: import the entry as Lambda does, send a request to every route, print what was imported.
+
+    python load_probe.py API_DIR ADMIN_EMAIL PASSWORD
+
+Prints one JSON line: the modules right after the import, right after the load (the import, or
+the first request with BACKEND_LOAD=lazy), after every route, and each request's status. The
+settings come from the environment. Standard library only, besides what the entry imports.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from events import Reply, bearer, event
+
+USER = "load-probe@example.com"
+
+
+def main() -> None:
+    api, admin_email, password = sys.argv[1:4]
+    sys.path.insert(0, api)
+    import index
+
+    imported = sorted(sys.modules)
+    statuses: dict[str, int] = {}
+
+    def call(method: str, path: str, **options: Any) -> Reply:
+        reply = Reply(index.handler(event("http", method, path, **options), None))
+        statuses.setdefault(f"{method} {path}", reply.status)
+        return reply
+
+    if index.app.lazy:
+        call("GET", "/api/health")
+    loaded = sorted(sys.modules)
+    for method in ("GET", "HEAD"):
+        call(method, "/api/health")
+        call(method, "/api/status")
+    call("POST", "/api/auth/register", body={"email": USER, "password": password})
+    tokens = call("POST", "/api/auth/login", body={"email": USER, "password": password}).json()
+    call("POST", "/api/auth/login", form=f"username={USER}&password={password.replace(' ', '+')}")
+    tokens = call("POST", "/api/auth/refresh", body={"refresh_token": tokens["refresh_token"]}).json()
+    me = call("GET", "/api/users/me", headers=bearer(tokens["access_token"])).json()
+    call("PATCH", "/api/users/me/password", headers=bearer(tokens["access_token"]),
+         body={"current_password": password, "new_password": password + "!"})  # fmt: skip
+    admin = call("POST", "/api/auth/login", body={"email": admin_email, "password": password}).json()
+    call("GET", "/api/admin/users", headers=bearer(admin["access_token"]), query={"limit": "5"})
+    call("PATCH", f"/api/admin/users/{me['id']}", headers=bearer(admin["access_token"]), body={"active": True})
+    call("POST", "/api/auth/logout", headers=bearer(admin["access_token"]))
+    call("GET", "/api/users/me", headers=bearer("not-a-token"))
+    call("GET", "/api/openapi.json")
+    call("GET", "/api/docs")
+    call("GET", "/api/docs/oauth2-redirect")
+    call("GET", "/api/no-such-route")
+    print(json.dumps({"imported": imported, "loaded": loaded, "after": sorted(sys.modules), "statuses": statuses}))
+
+
+if __name__ == "__main__":
+    main()
