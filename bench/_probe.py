@@ -21,25 +21,30 @@ ROOT = Path(__file__).resolve().parent.parent
 # Mangum's constructor warns about the event-loop policy on 3.12+; not what is measured here.
 warnings.filterwarnings("ignore", category=DeprecationWarning)
 
-# An HTTP API (v2) event for GET /api/health, as API Gateway sends it.
-EVENT = {
-    "version": "2.0",
-    "routeKey": "$default",
-    "rawPath": "/api/health",
-    "rawQueryString": "",
-    "headers": {"host": "abcdef1234.execute-api.us-east-1.amazonaws.com", "user-agent": "bench"},
-    "requestContext": {
-        "accountId": "123456789012",
-        "apiId": "abcdef1234",
-        "domainName": "abcdef1234.execute-api.us-east-1.amazonaws.com",
-        "http": {"method": "GET", "path": "/api/health", "protocol": "HTTP/1.1", "sourceIp": "203.0.113.7"},
-        "requestId": "bench",
+
+def http_event(path: str, headers: dict[str, str]) -> dict[str, object]:
+    """An HTTP API (v2) event for GET `path`, as API Gateway sends it."""
+    return {
+        "version": "2.0",
         "routeKey": "$default",
-        "stage": "$default",
-        "timeEpoch": 0,
-    },
-    "isBase64Encoded": False,
-}
+        "rawPath": path,
+        "rawQueryString": "",
+        "headers": {"host": "abcdef1234.execute-api.us-east-1.amazonaws.com", "user-agent": "bench", **headers},
+        "requestContext": {
+            "accountId": "123456789012",
+            "apiId": "abcdef1234",
+            "domainName": "abcdef1234.execute-api.us-east-1.amazonaws.com",
+            "http": {"method": "GET", "path": path, "protocol": "HTTP/1.1", "sourceIp": "203.0.113.7"},
+            "requestId": "bench",
+            "routeKey": "$default",
+            "stage": "$default",
+            "timeEpoch": 0,
+        },
+        "isBase64Encoded": False,
+    }
+
+
+EVENT = http_event("/api/health", {})
 
 
 class Context:
@@ -55,6 +60,11 @@ class Context:
 
 
 def load(app: str):  # type: ignore[no-untyped-def]
+    if app.startswith("task="):
+        # A deployment tree (`task=<folder>:<module>`): its folder is the task root, as on Lambda.
+        folder, _, module = app.removeprefix("task=").rpartition(":")
+        sys.path.insert(0, folder)
+        return __import__(module).handler
     if app == "template-quiet":
         os.environ["LOG_LEVEL"] = "WARNING"  # no access log line per request
     if app.startswith("template"):
@@ -83,7 +93,11 @@ def main() -> None:
     app, mode, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
     handler = load(app)
     imported = time.perf_counter()
-    first = handler(EVENT, CONTEXT)
+    if mode == "auth":  # the first authenticated request: GET /api/users/me with a bearer token
+        event = http_event("/api/users/me", {"authorization": f"Bearer {os.environ['BENCH_TOKEN']}"})
+    else:
+        event = EVENT
+    first = handler(event, CONTEXT)
     answered = time.perf_counter()
     usage = resource.getrusage(resource.RUSAGE_SELF)
     assert first["statusCode"] == 200, first

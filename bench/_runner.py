@@ -9,14 +9,17 @@ import statistics
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PROBE = ROOT / "bench" / "_probe.py"
 
-# Both apps run as deployed on Lambda: production defaults, Lambda's variables.
+# Both apps run as deployed on Lambda: the production configuration, Lambda's variables.
 ENV = {
-    **os.environ,
+    **{name: value for name, value in os.environ.items() if name != "REDIS_URL"},
+    "ENVIRONMENT": "production",
     "AWS_LAMBDA_FUNCTION_NAME": "bench",
     "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
     "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "512",
@@ -29,14 +32,16 @@ ENV = {
 }
 
 
-def probe(app: str, mode: str, count: int = 0) -> dict[str, float]:
+def probe(
+    app: str, mode: str, count: int = 0, *, python: str = sys.executable, env: dict[str, str] | None = None
+) -> dict[str, float]:
     """One fresh process. Its stderr (the template's JSON log lines) goes to a file: a pipe that
     this process drains only when the scheduler lets it would block the writer and time the
     machine's load instead of the template."""
     with tempfile.TemporaryFile() as log:
         result = subprocess.run(
-            [sys.executable, str(PROBE), app, mode, str(count)],
-            stdout=subprocess.PIPE, stderr=log, text=True, env=ENV, cwd=ROOT, check=False,
+            [python, str(PROBE), app, mode, str(count)],
+            stdout=subprocess.PIPE, stderr=log, text=True, env=ENV if env is None else env, cwd=ROOT, check=False,
         )  # fmt: skip
         if result.returncode != 0:
             log.seek(0)
@@ -47,11 +52,16 @@ def probe(app: str, mode: str, count: int = 0) -> dict[str, float]:
 
 def interleaved(apps: list[str], mode: str, runs: int, count: int = 0) -> dict[str, list[dict[str, float]]]:
     """`runs` rounds; each round runs every app once, in a rotating order, so drift hits all alike."""
-    samples: dict[str, list[dict[str, float]]] = {app: [] for app in apps}
+    return rounds({app: partial(probe, app, mode, count) for app in apps}, runs)
+
+
+def rounds(cases: dict[str, Callable[[], dict[str, float]]], runs: int) -> dict[str, list[dict[str, float]]]:
+    """`runs` rounds of every case (one sample each), in an order rotating per round."""
+    labels = list(cases)
+    samples: dict[str, list[dict[str, float]]] = {label: [] for label in labels}
     for round_ in range(runs):
-        order = apps[round_ % len(apps) :] + apps[: round_ % len(apps)]
-        for app in order:
-            samples[app].append(probe(app, mode, count))
+        for label in labels[round_ % len(labels) :] + labels[: round_ % len(labels)]:
+            samples[label].append(cases[label]())
     return samples
 
 
