@@ -56,12 +56,14 @@ def test_whole_flow(kind: Kind, database_url: str, load_entry: Any) -> None:
     refresh_as_access = call("GET", "/api/users/me", headers=bearer(tokens["refresh_token"]))
     assert refresh_as_access.status == 401
 
-    # refresh rotates: the used refresh token stops working
+    # refresh rotates: the used refresh token stops working, and its reuse ends the whole login
     rotated = call("POST", "/api/auth/refresh", body={"refresh_token": tokens["refresh_token"]})
     assert rotated.status == 200, rotated.text
     reused = call("POST", "/api/auth/refresh", body={"refresh_token": tokens["refresh_token"]})
     assert (reused.status, reused.code) == (401, "invalid_token")
-    fresh = rotated.json()
+    assert call("GET", "/api/users/me", headers=bearer(rotated.json()["access_token"])).status == 401
+    again = call("POST", "/api/auth/login", body={"email": "ann@example.com", "password": PASSWORD})
+    fresh = call("POST", "/api/auth/refresh", body={"refresh_token": again.json()["refresh_token"]}).json()
 
     # logout ends the session: its access and refresh tokens stop working; other logins do not
     assert call("POST", "/api/auth/logout", headers=bearer(fresh["access_token"])).status == 204

@@ -6,6 +6,7 @@ import json
 import re
 
 import pytest
+import yaml
 
 from tests.deploy.conftest import ROOT, install_tool, run
 
@@ -50,6 +51,25 @@ def test_the_workflow_runs_what_ci_runs() -> None:
         assert f"run: {command}" in workflow, command
     assert 'python: ["3.12", "3.13"]' in workflow
     assert "postgres:" in workflow and "redis:" in workflow
+
+
+def test_the_workflow_audits_the_function_s_requirements_ignoring_only_what_the_docs_explain() -> None:
+    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "ci.yml").read_text(encoding="utf-8"))
+    [audit] = [
+        step["run"] for job in workflow["jobs"].values() for step in job["steps"] if "pip_audit" in step.get("run", "")
+    ]
+    assert "--requirement api/requirements.txt" in audit and "--strict" in audit
+    ignored = set(re.findall(r"--ignore-vuln (\S+)", audit))
+    # the docs' advisories table: each row names its ids and says why it is not reachable
+    security = (ROOT / "docs" / "security.md").read_text(encoding="utf-8")
+    rows = [line for line in security.splitlines() if line.startswith("| ") and re.search(r"(CVE|GHSA)-", line)]
+    documented = {
+        found for row in rows for found in re.findall(r"\b((?:CVE-\d{4}-\d+)|(?:GHSA(?:-[a-z0-9]{4}){3}))", row)
+    }
+    assert ignored and ignored == documented
+    assert "pip-audit" not in (ROOT / ".ci" / "run").read_text(
+        encoding="utf-8"
+    )  # an advisory must not fail an unrelated change
 
 
 def test_the_sam_template_deploys_api_with_its_requirements_and_alarms_on_error_lines() -> None:

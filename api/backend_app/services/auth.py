@@ -2,14 +2,15 @@
 
 Revocation lives in the database, so it holds on every instance at once and does not depend on
 Redis: logout revokes the login's session id (both of its tokens stop working), a refresh token
-is revoked as it is used (rotation; a second use is refused), and a password change or a
-deactivation bumps the user's `token_version`, ending every token issued before.
+is revoked as it is used (rotation; a second use is refused and ends its whole login: reuse
+detection), and a password change or a deactivation bumps the user's `token_version`, ending
+every token issued before.
 """
 
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
 
 from backend_app.core.auth_errors import (
@@ -26,6 +27,9 @@ from backend_app.core.tokens import Claims, TokenCodec
 from backend_app.db.base import UniqueViolation
 from backend_app.services.database import DatabaseService
 from backend_app.services.users import Role, User, UserStore
+from failsafe.logs import get_logger
+
+log = get_logger("auth")
 
 
 # A NamedTuple, not a dataclass: ~0.25 ms to define against ~1.6 (cold start).
@@ -87,8 +91,23 @@ class AuthService:
             async with self.database.transaction() as conn:
                 await self.users.revoke(conn, claims.jti, user.id, _expiry(claims))
         except UniqueViolation:  # used before: rotation means it works once
+            await self._end_family(user, claims)
             raise InvalidTokenError() from None
         return self._issue(user, sid=claims.sid)
+
+    async def _end_family(self, user: User, claims: Claims) -> None:
+        """A spent refresh token came back: a copy is in other hands, so every token of its login goes.
+
+        The thief or the owner, whoever refreshed first, holds a live pair; revoking the session id
+        ends both (rotation with reuse detection), and the owner logs in again.
+        """
+        log.warning("a spent refresh token was reused for account %s: session revoked", user.id)
+        until = datetime.now(UTC) + timedelta(seconds=self.tokens.ttl["refresh"])
+        try:
+            async with self.database.transaction() as conn:
+                await self.users.revoke(conn, claims.sid, user.id, until)
+        except UniqueViolation:
+            pass  # revoked meanwhile
 
     async def logout(self, user: User, claims: Claims) -> None:
         # The session's refresh token lives longer than the access token: keep the row that long.
