@@ -18,6 +18,7 @@ from backend_app.routes.docs import OPENAPI_URL, install_docs
 from backend_app.services.registry import ServiceRegistry
 from backend_app.services.setup import build_services
 from failsafe import logs
+from failsafe.diagnostics_token import token_warnings
 from failsafe.platform import detect_platform
 
 log = logs.get_logger("backend")
@@ -56,6 +57,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.services = ServiceRegistry()
+    # Only the fallback reads DIAGNOSTICS_TOKEN; a token it would not honour is said while all is well.
+    token = settings.diagnostics_token
+    short_token = token_warnings(token.get_secret_value() if token else None)
+    app.state.services.add_warnings(lambda: short_token)
     install_error_handlers(app)
     # Cache and rate limiter, their status, and the per-address limit on every request.
     services.register(app.state.services)

@@ -7,13 +7,14 @@ instead of seeing a bare 500 or a connection reset.
 
 from __future__ import annotations
 
-import hmac
+import math
 import os
 from collections.abc import Mapping
 
 from failsafe import envparse
 from failsafe.asgi import Receive, Scope, Send, header, route_path, send_json
 from failsafe.diagnosis import Diagnosis
+from failsafe.diagnostics_token import DiagnosticsToken
 from failsafe.errors import send_error
 from failsafe.platform import default_environment, detect_platform, status_document
 
@@ -34,14 +35,13 @@ class FallbackApp:
             self.debug = envparse.get_bool("DEBUG", False, env)
         except envparse.EnvError:
             self.debug = False
-        self.token = envparse.get_str("DIAGNOSTICS_TOKEN", env)
+        self.token = DiagnosticsToken(envparse.get_str("DIAGNOSTICS_TOKEN", env))
 
     def traceback_allowed(self, scope: Scope) -> bool:
         if self.debug:
             return True
         sent = header(scope, b"x-diagnostics-token")
-        # Constant-time comparison: the token guards tracebacks, so do not leak it by timing.
-        return bool(self.token and sent and hmac.compare_digest(sent.encode(), self.token.encode()))
+        return bool(sent) and self.token.matches(sent or "")
 
     def status_body(self, scope: Scope) -> dict[str, object]:
         return status_document(
@@ -50,7 +50,7 @@ class FallbackApp:
             environment=self.environment,
             platform=self.platform,
             services={},
-            warnings=["the backend failed to load: see diagnosis"],
+            warnings=["the backend failed to load: see diagnosis", *self.token.warnings],
             diagnosis=self.diagnosis.public(with_traceback=self.traceback_allowed(scope)),
         )
 
@@ -68,6 +68,13 @@ class FallbackApp:
                 await send_error(
                     send, 405, "method_not_allowed", "Use GET or HEAD.", headers=[(b"allow", b"GET, HEAD")]
                 )
+                return
+            wait_s = self.token.limited() if header(scope, b"x-diagnostics-token") and not self.debug else None
+            if wait_s is not None:
+                await send_error(
+                    send, 429, "rate_limited", "Too many wrong diagnostics tokens; try again later.",
+                    headers=[(b"retry-after", str(math.ceil(wait_s)).encode())], head=head,
+                )  # fmt: skip
                 return
             if path == HEALTH:
                 body = {

@@ -9,6 +9,7 @@ import secrets
 from typing import Any
 
 import ecdsa
+import httpx
 import pytest
 import rsa
 from jose import jwk
@@ -16,7 +17,8 @@ from jose import jwk
 from backend_app.core.auth_settings import DEV_SECRET_KEY, key_material_kind
 from backend_app.core.config import SettingsError, load_settings
 from backend_app.db.url import DatabaseUrlError, parse_database_url
-from tests.auth.conftest import SECRET
+from backend_app.main import create_app
+from tests.auth.conftest import SECRET, make_settings
 from tests.auth.events import Reply, event
 from tests.conftest import ROOT
 
@@ -134,3 +136,14 @@ def test_random_secrets_are_never_mistaken_for_key_material() -> None:
     for _ in range(2000):
         for secret in (secrets.token_hex(32), secrets.token_urlsafe(32), base64.b64encode(os.urandom(32)).decode()):
             assert key_material_kind(secret) is None, secret
+
+
+@pytest.mark.anyio
+async def test_the_backend_s_status_warns_of_a_diagnostics_token_the_fallback_would_not_honour(tmp_path: Any) -> None:
+    for token, warned in (("abc", True), ("d" * 32, False)):
+        app = create_app(make_settings(f"sqlite:///{tmp_path}/diag.sqlite3", diagnostics_token=token))
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as client:
+            warnings = (await client.get("/api/status")).json()["warnings"]
+        await app.state.database.close()
+        assert any("DIAGNOSTICS_TOKEN" in warning for warning in warnings) is warned
+        assert token not in str(warnings)

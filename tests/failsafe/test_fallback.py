@@ -11,6 +11,7 @@ import httpx
 import pytest
 
 from failsafe.diagnosis import diagnose, distribution_for, redact
+from failsafe.diagnostics_token import MAX_WRONG, WINDOW_S, DiagnosticsToken
 from failsafe.lambda_entry import LambdaEntry
 from failsafe.loader import API_DIR, BackendGate
 from tests.failsafe.events import FakeContext, make_event
@@ -99,3 +100,48 @@ def test_diagnosis_of_an_error_json_has_no_traceback_by_default(tmp_path: Path) 
     public = diagnosis.public(with_traceback=False)
     assert "traceback" not in public and "abcdef0123456789" not in json.dumps(public)
     assert "abcdef0123456789" not in diagnosis.traceback
+
+
+LONG_TOKEN = "diagnostics-token-long-enough-0123456789"
+
+
+@pytest.mark.anyio
+async def test_a_diagnostics_token_under_32_characters_is_not_honoured_and_status_says_why(
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    gate = broken_gate(ENVIRONMENT="production", DIAGNOSTICS_TOKEN="abc")
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=gate), base_url="http://t") as client:
+        status = await client.get("/api/status", headers={"x-diagnostics-token": "abc"})
+    assert "traceback" not in status.json()["diagnosis"]
+    assert any("DIAGNOSTICS_TOKEN" in warning and "32" in warning for warning in status.json()["warnings"])
+    logged = [json.loads(line) for line in capfd.readouterr().err.splitlines() if line.startswith("{")]
+    assert any(line["level"] == "WARNING" and "DIAGNOSTICS_TOKEN" in line["message"] for line in logged)
+    assert not any("abc" in line["message"] for line in logged)
+
+
+@pytest.mark.anyio
+async def test_wrong_diagnostics_tokens_are_rate_limited_in_the_fallback() -> None:
+    gate = broken_gate(ENVIRONMENT="production", DIAGNOSTICS_TOKEN=LONG_TOKEN)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=gate), base_url="http://t") as client:
+        right = await client.get("/api/status", headers={"x-diagnostics-token": LONG_TOKEN})
+        assert "traceback" in right.json()["diagnosis"]
+        guesses = [
+            await client.get("/api/status", headers={"x-diagnostics-token": f"guess-{n}"}) for n in range(MAX_WRONG + 2)
+        ]
+        after = await client.get("/api/status", headers={"x-diagnostics-token": LONG_TOKEN})
+        plain = await client.get("/api/status")
+    assert [g.status_code for g in guesses] == [200] * MAX_WRONG + [429, 429]
+    limited = guesses[-1]
+    assert limited.json()["error"]["code"] == "rate_limited" and int(limited.headers["retry-after"]) >= 1
+    assert after.status_code == 429  # even the right token waits: the limit is on guessing, not on one client
+    assert plain.status_code == 200 and "traceback" not in plain.json()["diagnosis"]  # no token: unaffected
+
+
+def test_the_wrong_token_window_moves_on() -> None:
+    now = [1000.0]
+    token = DiagnosticsToken(LONG_TOKEN, clock=lambda: now[0])
+    for n in range(MAX_WRONG):
+        assert token.limited() is None and not token.matches(f"guess-{n}")
+    assert token.limited() == pytest.approx(WINDOW_S)
+    now[0] += WINDOW_S + 0.1
+    assert token.limited() is None and token.matches(LONG_TOKEN)

@@ -142,7 +142,7 @@ def test_backend_failure_is_diagnosed_on_every_entry_point(name: str, tmp_path: 
 def test_traceback_is_shown_with_debug_or_the_diagnostics_token(tmp_path: Path) -> None:
     root = copy_project(tmp_path)
     add_backend_import(root, 'raise RuntimeError("boom at import")\n')
-    token = "diag-token-0123456789"
+    token = "diag-token-0123456789-0123456789-0123"
     plain, _ = drive(root, clean_env(DIAGNOSTICS_TOKEN=token))
     assert "traceback" not in plain["asgi"]["/api/status"]["body"]["diagnosis"]
     wrong, _ = drive(root, clean_env(DIAGNOSTICS_TOKEN=token), headers={"X-Diagnostics-Token": "wrong-token"})
