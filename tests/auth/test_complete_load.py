@@ -2,7 +2,8 @@
 
 `tests/auth/load_probe.py` imports the entry in a fresh process with the settings of a deploy,
 then sends a request to every route through `index.handler`. Only the driver of the configured
-database, and redis-py only with REDIS_URL, are imported: a service the settings do not use is not.
+database, and redis-py and `limits` only with REDIS_URL, are imported: a service the settings do not
+use is not.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ OURS = ("index", "backend_app", "failsafe")
 # the Redis connector (with its breaker) without REDIS_URL.
 NOT_LOADED = {"sqlite": {"backend_app.db.postgres"}, "postgresql": {"backend_app.db.sqlite", "backend_app.db.schema"}}
 WITHOUT_REDIS = {"backend_app.services.redis_client", "backend_app.services.redis_reasons",
-                 "backend_app.services.breaker"}  # fmt: skip
+                 "backend_app.services.redis_window", "backend_app.services.breaker"}  # fmt: skip
 STATUSES = {
     "GET /api/health": 200, "HEAD /api/health": 200, "GET /api/status": 200, "HEAD /api/status": 200,
     "POST /api/auth/register": 201, "POST /api/auth/login": 200, "POST /api/auth/refresh": 200,
@@ -102,11 +103,12 @@ def check_complete(data: dict[str, Any], kind: str, with_redis: bool) -> None:
     expected = backend_modules() - NOT_LOADED[kind] - (set() if with_redis else WITHOUT_REDIS)
     assert sorted(expected - loaded) == []
     assert sorted(NOT_LOADED[kind] & after) == []
-    for package in ("jose", "passlib", "argon2", "bcrypt", "python_multipart", "limits", "mangum"):
+    for package in ("jose", "passlib", "argon2", "bcrypt", "python_multipart", "mangum"):
         assert package in loaded, package
     driver, other = ("aiosqlite", "asyncpg") if kind == "sqlite" else ("asyncpg", "aiosqlite")
     assert driver in loaded and other not in after
-    assert ("redis" in loaded) is with_redis and ("redis" in after) is with_redis
+    for package in ("redis", "limits"):  # the shared cache and rate limiter: REDIS_URL alone needs them
+        assert (package in loaded) is with_redis and (package in after) is with_redis, package
 
 
 def test_after_the_load_no_route_imports_anything(database_url: str) -> None:

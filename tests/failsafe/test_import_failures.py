@@ -62,7 +62,7 @@ REDIS = {**SQLITE, "REDIS_URL": "redis://127.0.0.1:1/0"}
 # Each package the configured backend imports itself, missing: (module, distribution, settings).
 PACKAGES = [("jose", "python-jose", SQLITE), ("passlib", "passlib", SQLITE), ("argon2", "argon2-cffi", SQLITE),
             ("bcrypt", "bcrypt", SQLITE), ("python_multipart", "python-multipart", SQLITE),
-            ("limits", "limits", SQLITE), ("aiosqlite", "aiosqlite", SQLITE), ("asyncpg", "asyncpg", POSTGRES),
+            ("aiosqlite", "aiosqlite", SQLITE), ("asyncpg", "asyncpg", POSTGRES),
             ("redis", "redis", REDIS), ("limits", "limits", REDIS)]  # fmt: skip
 for module, dist, settings in PACKAGES:
     name = f"{module} not importable" + (" with REDIS_URL" if "REDIS_URL" in settings else "")

@@ -1,8 +1,9 @@
 """The settings' rate-limit check (standard library only) gives the verdict of the `limits` library.
 
-`check_limit` runs at every cold start without importing `limits`; `parse_limit`, which
-enforces the limit later, uses the library. A string one accepts and the other refuses would
-start an app that fails on its first rate-limited request, or refuse a valid setting.
+`check_limit` and `parse_limit` read settings and limits without importing `limits`, which the
+shared limiter then hands the same text to. A string one accepts and the other refuses would start
+an app that fails on its first rate-limited request, or refuse a valid setting; a different window
+would count differently in memory and in Redis.
 """
 
 from __future__ import annotations
@@ -54,7 +55,11 @@ def test_the_check_agrees_with_the_library_on_generated_strings(value: str) -> N
 
 
 def test_an_accepted_value_parses_to_the_same_limit() -> None:
-    item = parse_limit(check_limit(" 5 per 10 seconds "))
-    assert (item.amount, item.multiples, item.GRANULARITY.name) == (5, 10, "second")
+    limit = parse_limit(" 5 per 10 seconds ")
+    assert (limit.text, limit.amount, limit.window_s) == ("5 per 10 seconds", 5, 10)
     with pytest.raises(ValueError, match="not a list"):
         check_limit("5/minute;100/hour")
+    for value in CORPUS:
+        if _library_verdict(value):
+            item = parse_many(value.strip())[0]
+            assert (parse_limit(value).amount, parse_limit(value).window_s) == (item.amount, item.get_expiry()), value

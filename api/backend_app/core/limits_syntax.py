@@ -1,16 +1,17 @@
-"""Rate limits in the `limits` library's syntax ("100/minute").
+"""Rate limits in the `limits` library's syntax ("100/minute"), read with the standard library.
 
-`check_limit` applies the library's own grammar (the expressions of `limits.util`) with the
-standard library, so a setting error can say what is wrong; `parse_limit` gives the library's
-item. tests/services/test_limits_syntax.py holds the two to the same verdict on a corpus of strings.
+`check_limit` applies the library's own grammar (the expressions of `limits.util`) and
+`parse_limit` its units, so the settings and the per-instance limiter need no `limits` import
+(`services.memory_window` says what that saves); the shared limiter hands the text to the
+library. tests/services/test_limits_syntax.py holds both to the library's verdict and window
+on a corpus of strings.
 """
 
 from __future__ import annotations
 
 import re
 from functools import cache, lru_cache
-
-from limits import RateLimitItem, parse_many
+from typing import NamedTuple
 
 # As in limits.util (5.x): one expression, and a list of them joined by , ; or |.
 _SEPARATORS = r"[,;|]{1}"
@@ -21,8 +22,8 @@ _SINGLE = r"""
     \s*([a-z]+)
     \s*
     """
-# The granularities of limits.limits, singular or plural, any case.
-GRANULARITIES = frozenset({"year", "month", "day", "hour", "minute", "second"})
+# The granularities of limits.limits (singular or plural, any case), in seconds as the library counts them.
+GRANULARITY_S = {"year": 12 * 30 * 86400, "month": 30 * 86400, "day": 86400, "hour": 3600, "minute": 60, "second": 1}
 SYNTAX = 'must be a rate limit such as "100/minute" or "5 per 10 seconds"'
 ONE = 'must be one rate limit such as "100/minute", not a list'
 
@@ -55,7 +56,7 @@ def _count(value: str) -> int:
 
 def _granularity(match: re.Match[str] | None) -> None:
     """`ValueError` unless `match` is one limit whose unit `limits` knows (singular or plural)."""
-    if match is None or match.group(4).lower().removesuffix("s") not in GRANULARITIES:
+    if match is None or match.group(4).lower().removesuffix("s") not in GRANULARITY_S:
         raise ValueError(SYNTAX)
 
 
@@ -67,13 +68,18 @@ def check_limit(value: str) -> str:
     return value
 
 
+class Limit(NamedTuple):
+    text: str  # as the setting wrote it, stripped: what the `limits` library parses for Redis
+    amount: int
+    window_s: int
+
+
 @lru_cache(maxsize=64)
-def parse_limit(value: str) -> RateLimitItem:
+def parse_limit(value: str) -> Limit:
     """One limit such as "100/minute" or "5 per 10 seconds"; `ValueError` otherwise."""
-    try:
-        items = parse_many(value)
-    except ValueError:
-        raise ValueError(SYNTAX) from None
-    if len(items) != 1:
-        raise ValueError(ONE)
-    return items[0]
+    text = check_limit(value)
+    match = _single().fullmatch(text)
+    assert match is not None  # check_limit matched it
+    amount, _, multiples, unit = match.groups()
+    # As the library: no multiple, or 0, means 1 ("5 per 0 seconds" is 5 per second).
+    return Limit(text, int(amount), (int(multiples or 0) or 1) * GRANULARITY_S[unit.lower().removesuffix("s")])
