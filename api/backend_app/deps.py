@@ -19,8 +19,7 @@ bearer = OAuth2PasswordBearer(tokenUrl="/api/auth/login", auto_error=False)
 
 
 async def get_auth(request: Request) -> AuthService:
-    # async: FastAPI runs a plain `def` dependency in a worker thread, and the first one of a
-    # process imports anyio's thread and stream machinery (~10 ms under -X importtime).
+    # async: FastAPI runs a plain `def` dependency in a worker thread, a thread hop per request.
     auth: AuthService = request.app.state.auth
     return auth
 

@@ -53,10 +53,7 @@ def python_version() -> str:
 
 
 class RuntimeInfo:
-    """Per-process facts reported by /api/status; one instance, `RUNTIME`, per container.
-
-    A plain class, not a dataclass: ~0.8 ms less to define (cold start).
-    """
+    """Per-process facts reported by /api/status; one instance, `RUNTIME`, per container."""
 
     def __init__(self) -> None:
         self.started_at = datetime.now(UTC).isoformat(timespec="milliseconds")

@@ -14,7 +14,6 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import FastAPI
-from pydantic import BaseModel
 
 from backend_app.core.envelope import ErrorEnvelope
 from backend_app.core.errors import AppError
@@ -42,20 +41,6 @@ COMMON_RESPONSES: dict[int | str, dict[str, Any]] = {
 UNAUTHORIZED = _error("`unauthorized` / `invalid_token`: a missing, expired or revoked bearer token")
 
 
-# Models that routes name by reference instead of as a response model, by component name.
-_BY_REFERENCE: dict[str, type[BaseModel]] = {}
-
-
-def model_response(model: type[BaseModel]) -> dict[str, Any]:
-    """`responses={200: ...}` for a route that serializes `model` itself.
-
-    FastAPI documents it as it would a response model; `complete_openapi` adds the schema.
-    """
-    _BY_REFERENCE[model.__name__] = model
-    content = {"application/json": {"schema": {"$ref": REF_TEMPLATE.format(model=model.__name__)}}}
-    return {"description": "Successful Response", "content": content}
-
-
 def errors_of(*errors: type[AppError]) -> dict[int | str, dict[str, Any]]:
     """`responses=` for a route from the `AppError` classes it raises, one entry per status."""
     described: dict[int, list[str]] = {}
@@ -76,11 +61,6 @@ def complete_openapi(app: FastAPI) -> None:
         components = schema.setdefault("components", {}).setdefault("schemas", {})
         components.update(envelope.pop("$defs", {}))
         components["ErrorEnvelope"] = envelope
-        for name, model in _BY_REFERENCE.items():
-            if name not in components:  # another route may use it as a response model
-                model_schema = model.model_json_schema(mode="serialization", ref_template=REF_TEMPLATE)
-                components.update(model_schema.pop("$defs", {}))
-                components[name] = model_schema
         for path_item in schema.get("paths", {}).values():
             for operation in path_item.values():
                 if isinstance(operation, dict) and operation.get("security"):

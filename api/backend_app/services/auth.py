@@ -32,7 +32,6 @@ from failsafe.logs import get_logger
 log = get_logger("auth")
 
 
-# A NamedTuple, not a dataclass: ~0.25 ms to define against ~1.6 (cold start).
 class TokenPair(NamedTuple):
     access_token: str
     refresh_token: str

@@ -16,7 +16,6 @@ BreakerState = Literal["unknown", "closed", "open"]
 log = get_logger("services.breaker")
 
 
-# A NamedTuple, not a dataclass: ~0.25 ms to define against ~1.6 (cold start).
 class BreakerView(NamedTuple):
     state: BreakerState
     detail: str | None

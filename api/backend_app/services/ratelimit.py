@@ -26,7 +26,6 @@ if TYPE_CHECKING:  # for types only: redis-py, limits and the connector are impo
     from backend_app.services.redis_window import RedisWindow
 
 
-# A NamedTuple, not a dataclass: ~0.25 ms to define against ~1.6 (cold start).
 class RateLimitDecision(NamedTuple):
     allowed: bool
     limit: int

@@ -10,7 +10,6 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 
-# A NamedTuple, not a dataclass: ~0.25 ms to define against ~1.6 (cold start).
 class ServiceStatus(NamedTuple):
     backend: str  # what it runs on now ("redis", "memory", "postgresql", "sqlite", "none")
     configured: str  # what the settings asked for

@@ -24,7 +24,6 @@ log = get_logger("services")
 
 
 class Services:
-    # A plain class, not a dataclass: ~0.8 ms less to define (cold start).
     def __init__(self, settings: Settings, connector: RedisConnector | None, cache: CacheService,
                  rate_limiter: RateLimiter) -> None:  # fmt: skip
         self.settings = settings

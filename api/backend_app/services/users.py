@@ -18,7 +18,6 @@ Role = Literal["user", "admin"]
 _COLUMNS = "id, email, password_hash, role, is_active, token_version, created_at"
 
 
-# A NamedTuple, not a dataclass: ~0.25 ms to define against ~1.6 (cold start).
 class User(NamedTuple):
     id: str
     email: str
