@@ -24,6 +24,7 @@ from failsafe.errors import error_body
 
 HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
               413: "payload_too_large", 415: "unsupported_media_type", 429: "rate_limited"}  # fmt: skip
+METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 
 
 class AppError(Exception):
@@ -81,14 +82,14 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 
 
 def _allowed_methods(request: Request) -> str:
-    """Every method of every route on this path: Starlette's own 405 names the first route's only
-    (a resource with `GET` and `POST` on one path would answer `Allow: POST` to a `PUT`)."""
-    methods: set[str] = set()
-    for route in request.app.router.routes:
-        match, _ = route.matches(request.scope)
-        if match is not Match.NONE:
-            methods |= getattr(route, "methods", None) or set()
-    return ", ".join(sorted(methods))
+    """Every method a route on this path takes. Starlette's own 405 names the first matching route's
+    only (a resource with GET and POST on one path answered a PUT with `Allow: POST`); asking each
+    route whether it fully matches keeps routers included as FastAPI nests them."""
+    routes = request.app.router.routes
+    return ", ".join(
+        method for method in METHODS
+        if any(route.matches({**request.scope, "method": method})[0] is Match.FULL for route in routes)
+    )  # fmt: skip
 
 
 async def _validation_error(_: Request, exc: Exception) -> Response:
