@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
+import urllib.error
+import urllib.request
 from pathlib import Path
 from typing import NoReturn
 
@@ -29,3 +32,25 @@ def unavailable(reason: str) -> NoReturn:
     if IN_CI:
         pytest.fail(f"{reason} (CI=true: a missing service or tool is a failure)")
     pytest.skip(reason)
+
+
+@functools.cache
+def _package_index_problem() -> str | None:
+    url = os.environ.get("PIP_INDEX_URL") or "https://pypi.org/simple/"
+    try:
+        urllib.request.urlopen(urllib.request.Request(url, method="HEAD"), timeout=10).close()
+    except urllib.error.HTTPError:
+        return None  # it answered: the network is there
+    except (OSError, ValueError) as exc:
+        return (
+            f"the package index {url} cannot be reached ({exc}): this test downloads packages as a deploy does; "
+            "connect to the network or point PIP_INDEX_URL at a reachable mirror"
+        )
+    return None
+
+
+def needs_package_index() -> None:
+    """Skip (fail with CI=true) when PyPI is unreachable: offline, a package look-up is no test of the code."""
+    problem = _package_index_problem()
+    if problem:
+        unavailable(problem)

@@ -5,11 +5,13 @@
 # entries to prepend, colon-separated.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+source scripts/tools/lib.sh
 vercel_version=64.0.2
 uv_version=0.13.9
 dir=.tools/vercel
-mkdir -p "$dir"
 if [ "$(cat "$dir/.pins" 2>/dev/null)" != "vercel@$vercel_version" ]; then
+  must_install vercel "vercel@$vercel_version"
+  mkdir -p "$dir"
   # sandbox@4.4.0, a dependency of some CLI versions, may fail to resolve; 4.5.0 works.
   cat > "$dir/package.json" <<JSON
 {"private": true, "dependencies": {"vercel": "$vercel_version"}, "overrides": {"sandbox": "4.5.0"}}
@@ -19,6 +21,7 @@ JSON
 fi
 uvdir=.tools/uv
 if [ "$(cat "$uvdir/.pins" 2>/dev/null)" != "uv==$uv_version" ]; then
+  must_install uv "uv==$uv_version"
   [ -x "$uvdir/bin/python" ] || "$(bash scripts/find_python.sh)" -m venv "$uvdir" >&2
   "$uvdir/bin/python" -m pip install --quiet --disable-pip-version-check "uv==$uv_version" >&2
   echo "uv==$uv_version" > "$uvdir/.pins"

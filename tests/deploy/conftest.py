@@ -1,4 +1,4 @@
-"""Fixtures for the deploy artefacts: tools installed by scripts/tools/*.sh into .tools/, small
+"""Fixtures for the deploy artefacts: tools scripts/setup-tools.sh installed into .tools/, small
 projects built from a copy of api/, a Python with none of the project's packages."""
 
 from __future__ import annotations
@@ -20,11 +20,14 @@ from tests.conftest import unavailable
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def install_tool(script: str, *args: str) -> str:
-    """Run scripts/tools/<script> (idempotent, cached in .tools/); returns the last line it prints."""
-    done = run(["bash", str(ROOT / "scripts" / "tools" / script), *args], timeout_s=1200)
+def installed_tool(script: str, *args: str) -> str:
+    """Where scripts/tools/<script> installed its tool (the last line it prints); never installs it.
+
+    TOOLS_CHECK_ONLY=1 makes the installer exit 3 instead, naming scripts/setup-tools.sh.
+    """
+    done = run(["bash", str(ROOT / "scripts" / "tools" / script), *args], timeout_s=60, TOOLS_CHECK_ONLY="1")
     if done.returncode != 0:
-        unavailable(f"scripts/tools/{script} failed:\n{done.stderr[-3000:]}")
+        unavailable(done.stderr.strip()[-3000:] or f"scripts/tools/{script} exited {done.returncode}")
     return done.stdout.strip().splitlines()[-1]
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import needs_package_index
 from tests.deploy.conftest import ROOT, CheckRun, messages
 
 STATIC = ("--only", "entrypoint,imports")
@@ -88,6 +89,7 @@ def test_unused_pins_and_optional_imports_are_reported_without_failing(project: 
 
 @pytest.mark.slow
 def test_a_missing_extra_is_caught_by_the_isolated_install(project: Path, check_deps: CheckRun) -> None:
+    needs_package_index()
     # `EmailStr` needs pydantic's `email` extra (email-validator): nothing imports it by name, so
     # the static check passes, and the backend fails to load where only the pins are installed.
     _write(
@@ -108,6 +110,7 @@ def test_a_missing_extra_is_caught_by_the_isolated_install(project: Path, check_
 
 @pytest.mark.slow
 def test_the_real_project_passes_every_check(check_deps: CheckRun) -> None:
+    needs_package_index()
     code, document, _ = check_deps(ROOT)
     assert code == 0, document
     assert [c["name"] for c in document["checks"] if c["ok"]] == ["entrypoint", "imports", "install", "bundle"]
@@ -124,6 +127,7 @@ def test_the_real_project_passes_every_check(check_deps: CheckRun) -> None:
 
 @pytest.mark.slow
 def test_a_bundle_over_the_budget_fails_and_names_it(check_deps: CheckRun) -> None:
+    needs_package_index()
     code, document, _ = check_deps(ROOT, "--only", "bundle", "--targets", "3.12-aarch64", "--budget-unzipped-mb", "1")
     assert code == 1
     [error] = messages(document, "bundle")

@@ -8,7 +8,7 @@ import re
 import pytest
 import yaml
 
-from tests.deploy.conftest import ROOT, install_tool, run
+from tests.deploy.conftest import ROOT, installed_tool, run
 
 
 def test_vercel_json_sends_every_api_path_to_the_one_function() -> None:
@@ -97,7 +97,7 @@ def test_the_sam_template_deploys_api_with_its_requirements_and_alarms_on_error_
 
 @pytest.mark.slow
 def test_the_workflow_is_a_valid_github_workflow() -> None:
-    bin_dir = install_tool("check_jsonschema.sh")
+    bin_dir = installed_tool("check_jsonschema.sh")
     done = run(
         [f"{bin_dir}/check-jsonschema", "--builtin-schema", "vendor.github-workflows", ".github/workflows/ci.yml"]
     )
@@ -106,7 +106,7 @@ def test_the_workflow_is_a_valid_github_workflow() -> None:
 
 @pytest.mark.slow
 def test_the_sam_template_passes_cfn_lint_and_sam_validate() -> None:
-    bin_dir = install_tool("sam.sh")
+    bin_dir = installed_tool("sam.sh")
     lint = run([f"{bin_dir}/cfn-lint", "template.yaml"])
     assert lint.returncode == 0, lint.stdout + lint.stderr
     validate = run([f"{bin_dir}/sam", "validate", "--lint", "-t", "template.yaml"], SAM_CLI_TELEMETRY="0")

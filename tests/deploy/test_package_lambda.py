@@ -20,7 +20,8 @@ import pytest
 from scripts.localplatform import events
 from scripts.localplatform.ric import RicProcess
 from scripts.predeploy.bytecode import coverage
-from tests.deploy.conftest import install_tool, python312, run
+from tests.conftest import needs_package_index
+from tests.deploy.conftest import installed_tool, python312, run
 
 pytestmark = pytest.mark.slow
 # Production settings need SECRET_KEY; a PostgreSQL URL that health never contacts keeps the
@@ -30,6 +31,7 @@ PRODUCTION = {"ENVIRONMENT": "production", "SECRET_KEY": "k" * 32,
 
 
 def package(out: Path, *args: str) -> str:
+    needs_package_index()
     done = run([sys.executable, "scripts/package_lambda.py", *args, "--out", str(out)], timeout_s=900)
     assert done.returncode == 0, done.stdout + done.stderr
     return done.stdout
@@ -85,7 +87,7 @@ def task_root(archive: Path, into: Path, *, strip_bytecode: bool = False) -> Ite
 
 
 def health_and_status(task_root: Path, bare_python: str) -> tuple[dict[str, Any], dict[str, Any], str]:
-    ric = install_tool("ric.sh", python312())
+    ric = installed_tool("ric.sh", python312())
     # Like Lambda's image: the runtime client on PYTHONPATH, the task root, no other package anywhere;
     # PYTHONDONTWRITEBYTECODE because /var/task is read-only (and root here may write anyway).
     env = {"PYTHONPATH": f"{task_root}{os.pathsep}{ric}", "PYTHONNOUSERSITE": "1",

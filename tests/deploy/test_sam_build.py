@@ -11,14 +11,16 @@ import pytest
 from scripts.localplatform import events
 from scripts.localplatform.ric import RicProcess
 from scripts.predeploy.bytecode import coverage
-from tests.deploy.conftest import ROOT, install_tool, path_with, python312, run
+from tests.conftest import needs_package_index
+from tests.deploy.conftest import ROOT, installed_tool, path_with, python312, run
 
 pytestmark = pytest.mark.slow
 
 
 def sam_build(build_dir: Path, *overrides: str) -> Path:
     """Build as a user does; the function's folder. Without Docker, sam needs python3.12 on PATH."""
-    sam = install_tool("sam.sh") + "/sam"
+    sam = installed_tool("sam.sh") + "/sam"
+    needs_package_index()
     args = [sam, "build", "-t", str(ROOT / "template.yaml"), "--build-dir", str(build_dir)]
     if overrides:
         args += ["--parameter-overrides", " ".join(overrides)]
@@ -53,7 +55,7 @@ PRODUCTION_SECRETS = {"SECRET_KEY": "k" * 32, "DATABASE_URL": "postgresql://127.
 
 def test_the_built_function_answers_health_under_awslambdaric(tmp_path: Path, bare_python: str) -> None:
     function = sam_build(tmp_path / "build", "Architecture=x86_64")  # this machine's, to run it here
-    ric = install_tool("ric.sh", python312())
+    ric = installed_tool("ric.sh", python312())
     # Like Lambda's image: the runtime client on PYTHONPATH, the function's own folder as task root,
     # and no other package anywhere: whatever sam build forgot fails here.
     env = {"PYTHONPATH": f"{function}{os.pathsep}{ric}", "PYTHONNOUSERSITE": "1", "PYTHONDONTWRITEBYTECODE": "1",

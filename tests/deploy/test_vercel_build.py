@@ -11,18 +11,20 @@ import pytest
 
 from scripts.localplatform.vercel import VercelProcess
 from scripts.predeploy.bytecode import coverage
-from tests.deploy.conftest import ROOT, install_tool, path_with, python312, run
+from tests.conftest import needs_package_index
+from tests.deploy.conftest import ROOT, installed_tool, path_with, python312, run
 
 pytestmark = pytest.mark.slow
 # Never copied: what a deploy would not upload (.vercelignore) plus local state. The build writes
 # pyproject.toml, uv.lock and .python-version into the project: it runs in a copy for that reason.
-NOT_COPIED = (".git", ".venv", ".tools", ".vercel", ".aws-sam", "node_modules", "__pycache__", "*_cache", "data")
+NOT_COPIED = (".git", ".venv*", ".tools", ".vercel", ".aws-sam", "node_modules", "__pycache__", "*_cache", "data")
 
 
 @pytest.fixture(scope="module")
 def output(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The `.vercel/output` of a standalone build (the CLI from .tools/vercel, uv and python3.12 on PATH)."""
-    tools = install_tool("vercel.sh")
+    tools = installed_tool("vercel.sh")
+    needs_package_index()
     project = tmp_path_factory.mktemp("vercel") / "project"
     shutil.copytree(ROOT, project, ignore=shutil.ignore_patterns(*NOT_COPIED))
     (project / ".vercel").mkdir()

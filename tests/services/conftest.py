@@ -100,10 +100,7 @@ class RedisProcess:
 def redis_server(tmp_path: Path) -> Iterator[Callable[..., RedisProcess]]:
     binary = shutil.which("redis-server")
     if binary is None:
-        subprocess.run(["bash", str(ROOT / "scripts/tools/redis-server.sh")], check=False)
-        binary = shutil.which("redis-server")
-    if binary is None:
-        unavailable("redis-server is not installed (scripts/tools/redis-server.sh could not install it)")
+        unavailable("redis-server is not installed: run bash scripts/setup-tools.sh (installs Debian's redis-server)")
     started: list[RedisProcess] = []
 
     def start(password: str | None = None) -> RedisProcess:
