@@ -53,7 +53,7 @@ REGISTER = (
 EMULATE = ".venv/bin/python scripts/emulate.py"
 
 TEST_COMMAND = "the test command itself (this test runs under it)"
-TOOLS = "the tools set-up step (downloads several hundred MB into .tools/; see docs/testing.md)"
+TOOLS = "the tools set-up step (Debian packages as root, ~780 MB into .tools/; .ci/run runs it; see docs/testing.md)"
 CLOUD = "needs a cloud account"
 PLACEHOLDER = "a placeholder URL: your deployment's"
 CHECK_DEPS = (
@@ -138,6 +138,10 @@ COMMANDS: dict[str, Entry] = {
         "needs the Vercel CLI from the tools set-up step; tests/deploy/test_vercel_build.py runs it"
     ),
     "bash scripts/tools/sam.sh": NotRun(TOOLS),
+    "bash scripts/setup-tools.sh": NotRun(TOOLS),
+    "VENV=.venv-3.13 PYTHON_VERSION=3.13 bash scripts/bootstrap.sh": NotRun(
+        "a second venv on Python 3.13 (~1 min of installs); .ci/run makes it on every run"
+    ),
     "sam build": NotRun("needs the SAM CLI from the tools set-up step; tests/deploy/test_sam_build.py runs it"),
     "sam validate --lint": NotRun(
         "needs the SAM CLI from the tools set-up step; tests/deploy/test_sam_build.py runs it"
