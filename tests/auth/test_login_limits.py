@@ -57,6 +57,7 @@ def test_one_address_guessing_one_account_is_locked(kind: Kind, call_with: Any, 
     limited = _login(call, kind, "ann@example.com", PASSWORD, "203.0.113.1")
     assert (limited.status, limited.code) == (429, "rate_limited")
     assert int(limited.headers["retry-after"]) > 0
+    assert limited.json()["error"]["details"]["setting"] == "RATE_LIMIT_AUTH"
     warnings = [json.loads(line) for line in capsys.readouterr().err.splitlines()
                 if line.startswith("{") and '"WARNING"' in line]  # fmt: skip
     assert len(warnings) == 1 and "RATE_LIMIT_AUTH" in warnings[0]["message"]
@@ -75,6 +76,7 @@ def test_guessing_spread_over_addresses_meets_the_account_ceiling(kind: Kind, ca
             assert _login(call, kind, email, "wrong guess", f"203.0.113.{i}").status == 401
         limited = _login(call, kind, email, "wrong guess", "203.0.113.50")
         assert (limited.status, limited.code) == (429, "rate_limited")
+        assert "over 5/hour (RATE_LIMIT_ACCOUNT)" in limited.json()["error"]["message"]
     warnings = [line for line in capsys.readouterr().err.splitlines() if '"WARNING"' in line]
     assert len(warnings) == 1 and "RATE_LIMIT_ACCOUNT" in warnings[0]
 

@@ -22,7 +22,7 @@ def test_a_new_event_loop_gets_its_own_connection(shared_redis: str, key_prefix:
     limiter = RateLimiter(connector, key_prefix)
 
     async def one_check() -> tuple[int, str]:
-        decision = await limiter.check("loops", "10/minute", "client")
+        decision = await limiter.check("loops", "10/minute", "client", "RATE_LIMIT_TEST")
         return decision.remaining, decision.backend
 
     # Tests and some servers run each request on a fresh loop; Mangum keeps one per container.

@@ -30,6 +30,8 @@ async def test_headers_then_429_in_the_envelope(backend_url: str | None, key_pre
     assert 1 <= int(refused.headers["retry-after"]) <= 60
     error = refused.json()["error"]
     assert error["code"] == "rate_limited" and error["request_id"] == refused.headers["x-request-id"]
+    assert "over 3/minute (RATE_LIMIT_DEFAULT)" in error["message"]
+    assert error["details"] == {"setting": "RATE_LIMIT_DEFAULT", "limit": "3/minute"}
     assert status.json()["services"]["rate_limiter"]["backend"] == ("redis" if backend_url else "memory")
 
 
@@ -67,7 +69,7 @@ async def test_check_from_a_route_renders_429_with_its_headers(key_prefix: str) 
     @app.post("/api/auth/token")
     async def token(request: Request) -> dict[str, int]:
         limiter: RateLimiter = request.app.state.rate_limiter
-        decision = await limiter.check("account", "2/minute", "user-42")
+        decision = await limiter.check("account", "2/minute", "user-42", "RATE_LIMIT_TEST")
         return {"remaining": decision.remaining}
 
     import httpx
@@ -77,16 +79,17 @@ async def test_check_from_a_route_renders_429_with_its_headers(key_prefix: str) 
     assert [r.status_code for r in answers] == [200, 200, 429]
     assert answers[1].json() == {"remaining": 0}
     assert answers[2].json()["error"]["code"] == "rate_limited"
+    assert "(RATE_LIMIT_TEST)" in answers[2].json()["error"]["message"]
     assert answers[2].headers["x-ratelimit-limit"] == "2" and int(answers[2].headers["retry-after"]) >= 1
 
 
 async def test_check_raises_the_documented_errors(key_prefix: str) -> None:
     limiter = RateLimiter(None, key_prefix)
-    assert (await limiter.check("g", "1/minute", "k")).remaining == 0
+    assert (await limiter.check("g", "1/minute", "k", "RATE_LIMIT_TEST")).remaining == 0
     with pytest.raises(RateLimitedError) as refused:
-        await limiter.check("g", "1/minute", "k")
+        await limiter.check("g", "1/minute", "k", "RATE_LIMIT_TEST")
     assert refused.value.status_code == 429 and refused.value.headers["Retry-After"]
-    assert (await limiter.check("g", "1/minute", "other-key")).allowed  # keys do not share buckets
+    assert (await limiter.check("g", "1/minute", "other-key", "RATE_LIMIT_TEST")).allowed  # keys do not share buckets
 
     from pydantic import SecretStr
 
@@ -95,5 +98,24 @@ async def test_check_raises_the_documented_errors(key_prefix: str) -> None:
     down = RedisConnector(SecretStr(f"redis://127.0.0.1:{free_port()}/0"), 0.2, 0.2, 30)
     closed = RateLimiter(down, key_prefix, fail_closed=["login"])
     with pytest.raises(RateLimitUnavailableError):
-        await closed.check("login", "5/minute", "k")
-    assert (await closed.check("default", "5/minute", "k")).backend == "memory"
+        await closed.check("login", "5/minute", "k", "RATE_LIMIT_TEST")
+    assert (await closed.check("default", "5/minute", "k", "RATE_LIMIT_TEST")).backend == "memory"
+
+
+async def test_the_auth_429_names_rate_limit_auth(key_prefix: str) -> None:
+    config = settings(environment="production", redis_key_prefix=key_prefix, rate_limit_auth="2/minute")
+    async with serve(config) as client:
+        answers = [await client.post("/api/auth/login", json={}) for _ in range(3)]
+    assert answers[-1].status_code == 429
+    error = answers[-1].json()["error"]
+    assert "over 2/minute (RATE_LIMIT_AUTH)" in error["message"]
+    assert error["details"]["setting"] == "RATE_LIMIT_AUTH"
+
+
+@pytest.mark.parametrize(
+    ("environment", "given", "expected"),
+    [("production", None, "10/minute"), ("development", None, "100/minute"), ("development", "5/minute", "5/minute")],
+)
+def test_development_leaves_room_to_explore_the_auth_routes(environment: str, given: str | None, expected: str) -> None:
+    overrides = {"environment": environment} | ({"rate_limit_auth": given} if given else {})
+    assert settings(**overrides).rate_limit_auth == expected

@@ -47,6 +47,11 @@ class SettingsError(ValueError):
         super().__init__("invalid settings: " + "; ".join(reasons))
 
 
+# Exploring the auth routes by hand (register, log in, refresh, a wrong password or two) takes
+# more than production's 10 calls a minute; a deployment runs as production unless told otherwise.
+DEVELOPMENT_AUTH_LIMIT = "100/minute"
+
+
 class Settings(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
@@ -73,7 +78,7 @@ class Settings(BaseModel):
     memory_cache_max_items: int = Field(default=10_000, ge=1)
     rate_limit_enabled: EnvBool = True
     rate_limit_default: str = "120/minute"
-    rate_limit_auth: str = "10/minute"
+    rate_limit_auth: str = "10/minute"  # DEVELOPMENT_AUTH_LIMIT in development, unless set
     rate_limit_account: str = "100/hour"  # password attempts on one account from all addresses
     rate_limit_fail_closed: list[str] = Field(default_factory=list)
     trusted_proxies: list[str] = Field(default_factory=list)
@@ -164,6 +169,8 @@ class Settings(BaseModel):
     def _defaults_by_environment(self) -> Settings:
         if self.docs_enabled is None:
             self.docs_enabled = self.environment == "development"
+        if self.environment == "development" and "rate_limit_auth" not in self.model_fields_set:
+            self.rate_limit_auth = DEVELOPMENT_AUTH_LIMIT
         return self
 
     @property

@@ -32,13 +32,16 @@ class RateLimitMiddleware:
         if scope["type"] != "http" or path in EXEMPT:
             await self.app(scope, receive, send)
             return
-        group, limit = ("auth", self.auth_limit) if path.startswith(AUTH_PREFIX) else ("default", self.default_limit)
+        if path.startswith(AUTH_PREFIX):
+            group, limit, setting = "auth", self.auth_limit, "RATE_LIMIT_AUTH"
+        else:
+            group, limit, setting = "default", self.default_limit, "RATE_LIMIT_DEFAULT"
         try:
-            decision = await self.limiter.check(group, limit, self.resolver(scope))
+            decision = await self.limiter.check(group, limit, self.resolver(scope), setting)
         except (RateLimitedError, RateLimitUnavailableError) as exc:
             headers = [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in exc.headers.items()]
-            await send_error(send, exc.status_code, exc.code, exc.detail_message, headers=headers,
-                             head=scope.get("method") == "HEAD")  # fmt: skip
+            await send_error(send, exc.status_code, exc.code, exc.detail_message, details=exc.details,
+                             headers=headers, head=scope.get("method") == "HEAD")  # fmt: skip
             return
         extra = [
             (name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in decision.headers().items()

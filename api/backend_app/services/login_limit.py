@@ -46,7 +46,7 @@ async def check_password_attempt(request: Request, email: str) -> None:
               ("RATE_LIMIT_ACCOUNT", settings.rate_limit_account, f"account:{account}"))  # fmt: skip
     for setting, limit, key in checks:
         # Raises RateLimitedError (429) or RateLimitUnavailableError (503): both are AppErrors.
-        decision = await limiter.check("auth", limit, key)
+        decision = await limiter.check("auth", limit, key, setting)
         if decision.remaining == 0:
             log.warning(
                 "password attempts locked for account %s from client %s: %s (%s) reached; a slot frees in %d s",

@@ -46,9 +46,11 @@ class RateLimitedError(AppError):
     code = "rate_limited"
     message = "Too many requests; retry after the number of seconds in Retry-After."
 
-    def __init__(self, decision: RateLimitDecision) -> None:
+    def __init__(self, decision: RateLimitDecision, setting: str, limit: str) -> None:
         self.decision = decision
-        super().__init__(headers=decision.headers())
+        # The setting that governs this limit, so whoever hits it knows what raises it.
+        message = f"Too many requests: over {limit} ({setting}); retry after the number of seconds in Retry-After."
+        super().__init__(message, details={"setting": setting, "limit": limit}, headers=decision.headers())
 
 
 class RateLimitUnavailableError(AppError):
@@ -77,8 +79,11 @@ class RateLimiter:
 
             self._redis = RedisWindow(connector, self.key_prefix)
 
-    async def check(self, group: str, limit: str, key: str) -> RateLimitDecision:
-        """Take one slot of `limit` for `key` in `group`; raise `RateLimitedError` when none is left."""
+    async def check(self, group: str, limit: str, key: str, setting: str) -> RateLimitDecision:
+        """Take one slot of `limit` for `key` in `group`; raise `RateLimitedError` when none is left.
+
+        `setting` names the variable `limit` comes from (`RATE_LIMIT_AUTH`): the 429 says it.
+        """
         parsed = parse_limit(limit)
         decision: RateLimitDecision | None = None
         if self._redis is not None:
@@ -92,5 +97,5 @@ class RateLimiter:
         if decision is None:
             decision = _decide(self._memory.hit(parsed, group, key), parsed, "memory")
         if not decision.allowed:
-            raise RateLimitedError(decision)
+            raise RateLimitedError(decision, setting, limit)
         return decision
