@@ -14,15 +14,15 @@ spread from 0.8x to 3.8x (9 runs, 2026-11-23).
 The 8 clients speak HTTP/1.1 over plain asyncio streams (keep-alive, one connection each, the
 same JSON login, every answer checked for 200), not httpx: on loopback they share the server's
 2 cores, and httpx.AsyncClient measured 4.5-5.9 ms of client CPU per login against 0.3-0.4 ms for
-the streams (the server's event loop spends ~2.4 ms on one, a hash ~30 ms): the old load
-generator took a sixth to a fifth of a hash's CPU from the server per login, which no
-deployment's clients do. With hashing below the loop's priority, p99 ratio median 3.7x with
+the streams (the server's event loop spends ~2.4 ms on one, a hash ~30 ms): httpx clients
+would take a sixth to a fifth of a hash's CPU from the server per login, which no deployment's
+clients do. With hashing below the loop's priority, p99 ratio median 3.7x with
 httpx clients, 2.4x with these (3 interleaved runs each). The health prober stays httpx: it is
 the measuring instrument, and the same in both phases.
 Logins/s is counted over the time the clients were logging in, not from the start of their
-process (its ~0.4 s of imports used to count as time without logins), and the loaded sampling
-waits for the clients to have started (it used to start 0.5 s after their process, ~0.1 s after
-their first login on a quiet machine).
+process (its ~0.4 s of imports would count as time without logins), and the loaded sampling
+waits for the clients to have started (a fixed 0.5 s after their process starts is only ~0.1 s
+after their first login on a quiet machine).
 """
 
 from __future__ import annotations
