@@ -67,6 +67,12 @@ def extract(archive: Path, into: Path, *, strip_bytecode: bool = False) -> Path:
     return read_only(into)
 
 
+def without_bytecode(tree: Path, into: Path) -> Path:
+    """A copy of a built tree as the builders leave it by default: no __pycache__ anywhere."""
+    shutil.copytree(tree, into, symlinks=True, ignore=shutil.ignore_patterns("__pycache__"))
+    return into
+
+
 def template_lambda(work: Path) -> tuple[Path, Path]:
     """scripts/package_lambda.py's zip for this machine, extracted; and the same without bytecode."""
     archive = work / "template.zip"

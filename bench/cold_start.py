@@ -33,7 +33,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from _artefacts import ROOT, bare_lambda, bare_vercel, template_lambda, template_vercel, writable
+from _artefacts import ROOT, bare_lambda, bare_vercel, template_lambda, template_vercel, without_bytecode, writable
 from _runner import PROBE, machine, median, paired_ratios, probe, rounds, verdict
 
 sys.path.insert(0, str(ROOT / "api"))  # the dev venv's backend, to register the user the token is for
@@ -79,7 +79,9 @@ def vercel_sample(function: Path, python: str, database_url: str) -> dict[str, f
     config = json.loads((function / ".vc-config.json").read_text(encoding="utf-8"))
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    with VercelProcess(function, python=python, env={**config["environment"], **production(database_url)}) as shim:
+    # The platform runs the function with PYTHONDONTWRITEBYTECODE=1 (its folder is read-only).
+    env = {**config["environment"], **production(database_url), "PYTHONDONTWRITEBYTECODE": "1"}
+    with VercelProcess(function, python=python, env=env) as shim:
         response = shim.request("GET", "/api/health")
         cold_ms = (time.perf_counter() - started) * 1000
     after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the shim's process, ended and waited for
@@ -151,6 +153,8 @@ def main() -> None:
             template_func = template_vercel(work, tools, os.path.dirname(python))
             bare_func = bare_vercel(work, tools, os.path.dirname(python))
             cases["vercel .func, /api/health"] = lambda: vercel_sample(template_func, python, database_url)
+            func_plain = without_bytecode(template_func, work / "vercel-no-bytecode.func")
+            cases["vercel .func without bytecode"] = lambda: vercel_sample(func_plain, python, database_url)
             cases["bare vercel build"] = lambda: vercel_sample(bare_func, python, database_url)
         for name, tree in (("template zip", template), ("bare, AWS docs", bare), ("bare, hash-based", bare_hash)):
             print(f"{name}: {coverage(tree, '3.12').describe()}")
@@ -181,6 +185,7 @@ def report(samples: dict[str, list[dict[str, float]]], runs: int) -> None:
         ("Lambda zip health / bare hash-based", "template zip, /api/health", "bare, hash-based bytecode", None),
         ("zip without bytecode / bare (AWS docs)", "template zip without bytecode", "bare, AWS docs", None),
         ("Vercel .func / bare vercel build", "vercel .func, /api/health", "bare vercel build", "vercel"),
+        (".func without bytecode / bare vercel", "vercel .func without bytecode", "bare vercel build", None),
     ]
     for title, case, base, target in lines:
         if case not in samples:
