@@ -54,6 +54,7 @@ def main() -> None:
     call("GET", "/api/openapi.json")
     call("GET", "/api/docs")
     call("GET", "/api/docs/oauth2-redirect")
+    call("GET", "/api/docs/swagger-ui-bundle.js")
     call("GET", "/api/no-such-route")
     print(json.dumps({"imported": imported, "loaded": loaded, "after": sorted(sys.modules), "statuses": statuses}))
 

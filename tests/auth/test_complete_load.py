@@ -43,7 +43,7 @@ STATUSES = {
     "POST /api/auth/register": 201, "POST /api/auth/login": 200, "POST /api/auth/refresh": 200,
     "GET /api/users/me": 200, "PATCH /api/users/me/password": 204, "GET /api/admin/users": 200,
     "POST /api/auth/logout": 204, "GET /api/openapi.json": 200, "GET /api/docs": 200,
-    "GET /api/docs/oauth2-redirect": 200, "GET /api/no-such-route": 404,
+    "GET /api/docs/oauth2-redirect": 200, "GET /api/docs/swagger-ui-bundle.js": 200, "GET /api/no-such-route": 404,
 }  # fmt: skip
 
 

@@ -1,8 +1,10 @@
-"""The Swagger page in real headless Chromium: its policy lets its own inline script run, and no other.
+"""The Swagger page in real headless Chromium: it renders offline, its policy lets its own inline
+scripts run and no other, and when swagger-ui's script cannot load the page says so.
 
-swagger-ui itself comes from cdn.jsdelivr.net, which this machine cannot reach; the page's inline
-start-up script then stops at `SwaggerUIBundle is not defined`. That console error is the browser
-saying it ran the script; a blocked one reports a Content Security Policy violation instead.
+swagger-ui's files come from the app itself (/api/docs/swagger-ui-bundle.js). Where the page is
+served by a stub that answers every path with the page, that script does not load: the start-up
+script then stops at `SwaggerUIBundle is not defined`. That console error is the browser saying it
+ran the script; a blocked one reports a Content Security Policy violation instead.
 """
 
 from __future__ import annotations
@@ -14,11 +16,12 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.operate.browser import chromium, console
+from tests.operate.browser import chromium, console, render
 from tests.operate.servers import http_stub
 from tests.operate.template import copy_project, uvicorn_template
 
 RAN = "SwaggerUIBundle is not defined"
+UNAVAILABLE = "The API docs could not load"
 # Chromium 156's wording, and the one older versions use.
 REFUSED = re.compile(r"Executing inline script violates|Refused to execute inline script")
 
@@ -41,12 +44,28 @@ def script_ran(dom: str, messages: list[str]) -> bool:
     return any(RAN in line for line in messages) or 'class="swagger-ui' in dom
 
 
-def test_the_docs_page_runs_its_start_up_script_under_its_policy(browser: str, docs: str) -> None:
+def test_the_docs_page_renders_swagger_ui_offline_under_its_policy(browser: str, docs: str) -> None:
     page = httpx.get(docs)
-    assert "'unsafe-inline'" not in page.headers["content-security-policy"].split("script-src")[1].split(";")[0]
+    policy = page.headers["content-security-policy"]
+    assert "'unsafe-inline'" not in policy.split("script-src")[1].split(";")[0]
+    assert "https:" not in policy  # no CDN: this machine reaches none, and the page needs none
     dom, messages = console(browser, docs)
-    assert script_ran(dom, messages), messages
-    assert not any(REFUSED.search(line) for line in messages), messages
+    assert 'class="swagger-ui' in dom, messages
+    assert "/api/auth/login" in dom  # the operations of the schema it fetched are on the page
+    assert 'role="alert"' not in dom
+    assert not any(REFUSED.search(line) or "Refused" in line for line in messages), messages
+
+
+def test_without_swagger_ui_the_page_says_why_instead_of_staying_blank(browser: str, docs: str) -> None:
+    page = httpx.get(docs)
+    headers = {"content-security-policy": page.headers["content-security-policy"]}
+    # The stub answers the script's URL with the page itself: swagger-ui never defines itself.
+    with http_stub(200, page.text, headers, content_type="text/html; charset=utf-8") as port:
+        dom, messages = console(browser, f"http://127.0.0.1:{port}/api/docs")
+        shown, hidden = render(browser, f"http://127.0.0.1:{port}/api/docs")["swagger-ui"]
+    assert any(RAN in line for line in messages), messages
+    assert 'role="alert"' in dom and not hidden
+    assert shown.startswith(UNAVAILABLE) and "/api/docs/swagger-ui-bundle.js" in shown and "/api/openapi.json" in shown
 
 
 def test_a_script_injected_into_the_page_is_refused(browser: str, docs: str, tmp_path: Path) -> None:

@@ -4,7 +4,7 @@ The API answers JSON, so its Content-Security-Policy allows nothing at all (`def
 a response that some browser renders anyway can run no script and load nothing. HSTS only in
 production: on a local http:// server it would pin the browser to https. Headers the app set
 itself are kept: a route that needs another policy says so. The Swagger pages do
-(`backend_app/routes/docs.py`, with `docs_csp` below): swagger-ui from cdn.jsdelivr.net, and their
+(`backend_app/routes/docs.py`, with `docs_csp` below): swagger-ui from the app itself, and their
 inline start-up scripts by hash, not with 'unsafe-inline'.
 """
 
@@ -15,7 +15,6 @@ from collections.abc import Iterable
 from failsafe.asgi import RawHeaders
 
 API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
-DOCS_CDN = "https://cdn.jsdelivr.net"
 PERMISSIONS_POLICY = "accelerometer=(), camera=(), geolocation=(), gyroscope=(), microphone=(), payment=(), usb=()"
 HSTS = "max-age=63072000; includeSubDomains"
 
@@ -46,7 +45,7 @@ def docs_csp(script_hashes: Iterable[str]) -> str:
     """
     inline = " ".join(f"'sha256-{digest}'" for digest in script_hashes)
     return (
-        f"default-src 'none'; script-src 'self' {DOCS_CDN} {inline}; style-src 'self' 'unsafe-inline' {DOCS_CDN}; "
-        "img-src 'self' data: https://fastapi.tiangolo.com; connect-src 'self'; font-src 'self' data:; "
+        f"default-src 'none'; script-src 'self' {inline}; style-src 'self' 'unsafe-inline'; "
+        "img-src 'self' data:; connect-src 'self'; font-src 'self' data:; "
         "frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
     )
