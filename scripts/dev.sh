@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# Sets up .venv and serves the backend on http://127.0.0.1:8000 with embedded defaults
+# Sets up .venv and serves the backend on http://127.0.0.1:8000, and public/ at /, with embedded defaults
 # (SQLite in ./data, in-memory cache and rate limits). Extra arguments go to uvicorn.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh
 export ENVIRONMENT="${ENVIRONMENT:-development}"
-echo "serving on http://127.0.0.1:${PORT:-8000}  (health: /api/health, status: /api/status, docs: /api/docs)" >&2
+echo "serving on http://127.0.0.1:${PORT:-8000}  (status page: /, health: /api/health, status: /api/status, docs: /api/docs)" >&2
+# scripts/devserver.py: public/ at / (the status page, as Vercel serves it), the app everywhere else.
 # --no-proxy-headers: uvicorn would otherwise trust X-Forwarded-For from 127.0.0.1 and rewrite the
 # client address before the app applies TRUSTED_PROXIES (the rate limiter would count spoofed values).
-exec .venv/bin/python -m uvicorn api.index:app --host 127.0.0.1 --port "${PORT:-8000}" --no-proxy-headers "$@"
+# --no-access-log: the app's JSON line is the one log line per request.
+exec .venv/bin/python -m uvicorn scripts.devserver:app --host 127.0.0.1 --port "${PORT:-8000}" \
+  --no-proxy-headers --no-access-log "$@"
