@@ -21,7 +21,7 @@ def test_dev_sh_serves_public_at_the_root_and_logs_each_request_once(tmp_path: P
         style = httpx.get(server.url + "/status.css")
         health = httpx.get(server.url + "/api/health")
         missing = httpx.get(server.url + "/no-such-file")
-        log = server.log.read_text()
+    log = server.log.read_text()  # once stopped: a line is written after its response is sent
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
     assert page.text == (ROOT / "public" / "index.html").read_text(encoding="utf-8")
     # vercel.json's headers for the static pages, as deployed (not the API's policy).
