@@ -33,13 +33,15 @@ SCOPE = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "met
 
 
 def build(**settings: Any) -> BackendGate:
-    app = create_app(load_settings(log_level="ERROR", rate_limit_default="120/minute", **settings))
+    # Development, said explicitly (unset means production, which needs SECRET_KEY): no database is configured.
+    app = create_app(load_settings(environment="development", log_level="ERROR", rate_limit_default="120/minute",
+                                   **settings))  # fmt: skip
 
     @app.get("/api/bench")
     async def bench() -> dict[str, bool]:
         return {"ok": True}
 
-    return BackendGate(factory=lambda: (app, None), environ={"LOG_LEVEL": "ERROR"})
+    return BackendGate(factory=lambda: (app, None), environ={"LOG_LEVEL": "ERROR", "ENVIRONMENT": "development"})
 
 
 _counter = iter(range(1 << 30))

@@ -58,7 +58,8 @@ def blackhole() -> int:
 
 def sample(redis_url: str | None) -> dict[str, float]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("REDIS_", "RATE_LIMIT_", "AWS_", "VERCEL"))}
-    env.update({"LOG_LEVEL": "ERROR", "RATE_LIMIT_DEFAULT": "1000000/minute", "BACKEND_LOAD": "eager"})
+    env.update({"LOG_LEVEL": "ERROR", "RATE_LIMIT_DEFAULT": "1000000/minute", "BACKEND_LOAD": "eager",
+                "ENVIRONMENT": "development"})  # fmt: skip
     if redis_url:
         env["REDIS_URL"] = redis_url
     out = subprocess.run([sys.executable, __file__, "--child"], env=env, capture_output=True, text=True, check=True)

@@ -1,14 +1,13 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import httpx
 import pytest
 
-import api.index as entry
 
-
-def test_health_through_handler_and_app() -> None:
+def test_health_through_handler_and_app(dev_entry: Any) -> None:
     event = {
         "version": "2.0",
         "routeKey": "$default",
@@ -21,14 +20,14 @@ def test_health_through_handler_and_app() -> None:
         },
         "isBase64Encoded": False,
     }
-    response = entry.handler(event, None)
+    response = dev_entry.handler(event, None)
     assert response["statusCode"] == 200
     assert json.loads(response["body"]) == {"status": "healthy", "backend_loaded": True}
 
 
 @pytest.mark.anyio
-async def test_health_through_asgi() -> None:
-    transport = httpx.ASGITransport(app=entry.app)
+async def test_health_through_asgi(dev_entry: Any) -> None:
+    transport = httpx.ASGITransport(app=dev_entry.app)
     async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
         response = await client.get("/api/health")
     assert response.status_code == 200

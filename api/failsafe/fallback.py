@@ -29,8 +29,8 @@ class FallbackApp:
         self.platform = detect_platform(env)
         try:
             self.environment = default_environment(env)
-        except envparse.EnvError:
-            self.environment = "development" if self.platform == "local" else "production"
+        except envparse.EnvError:  # the settings report the bad value; meanwhile the safe choice
+            self.environment = "production"
         try:
             self.debug = envparse.get_bool("DEBUG", False, env)
         except envparse.EnvError:

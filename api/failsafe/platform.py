@@ -26,11 +26,16 @@ def detect_platform(environ: Mapping[str, str] | None = None) -> Platform:
 
 
 def default_environment(environ: Mapping[str, str] | None = None) -> Environment:
-    """`ENVIRONMENT` when set; otherwise production exactly when the platform says it is deployed."""
+    """`ENVIRONMENT` when set, else production wherever the code runs.
+
+    A container or VM running `uvicorn api.index:app` is a deployment too: guessing development
+    off the two platforms served the docs and signed tokens with the public development key.
+    Development is asked for explicitly (`scripts/dev.sh`, the tests, the docs' local commands).
+    """
     env = os.environ if environ is None else environ
     raw = envparse.get_str("ENVIRONMENT", env)
     if raw is None:
-        return "development" if detect_platform(env) == "local" else "production"
+        return "production"
     value = raw.lower()
     if value == "production":
         return "production"

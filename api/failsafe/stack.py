@@ -61,8 +61,8 @@ class StackOptions:
         platform = detect_platform(env)
         try:
             production = default_environment(env) == "production"
-        except envparse.EnvError:
-            production = platform != "local"
+        except envparse.EnvError:  # the settings report the bad value; meanwhile the safe choice
+            production = True
         max_age = envparse.get_str("CORS_MAX_AGE_S", env)
         return cls(
             platform=platform,

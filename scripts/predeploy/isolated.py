@@ -33,7 +33,8 @@ response = index.handler(event, None)
 print(MARK + json.dumps({"statusCode": response.get("statusCode"), "body": response.get("body")}))
 """
 )
-# The probe sees none of the caller's settings: the backend must load on its defaults.
+# The probe sees none of the caller's settings: the backend must load on its development defaults
+# (ENVIRONMENT=development, said explicitly: unset means production, which needs SECRET_KEY).
 PASS_ENV = ("PATH", "HOME", "LANG", "SSL_CERT_FILE", "SSL_CERT_DIR", "PIP_INDEX_URL", "PIP_EXTRA_INDEX_URL")
 
 
@@ -69,7 +70,8 @@ def check_isolated_install(root: Path, python_version: str = "3.12", python: str
             result.summary = "requirements do not install"
             return result
         install_s = time.perf_counter() - started
-        env = {key: os.environ[key] for key in PASS_ENV if key in os.environ} | {"PYTHONDONTWRITEBYTECODE": "1"}
+        env = {key: os.environ[key] for key in PASS_ENV if key in os.environ}
+        env |= {"PYTHONDONTWRITEBYTECODE": "1", "ENVIRONMENT": "development"}
         probe = _run([vpy, "-I", "-c", PROBE, str(root / "api")], 120, env)
         result.data = {"python": version, "install_s": round(install_s, 1)}
         _judge(result, probe)

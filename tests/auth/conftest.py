@@ -13,7 +13,7 @@ import pytest
 from backend_app.core.config import Settings, get_settings, load_settings
 from backend_app.main import create_app
 from tests.auth import postgres
-from tests.conftest import unavailable
+from tests.conftest import close_entry, unavailable
 
 SECRET = "test-secret-key-0123456789abcdef-0123456789"  # 43 bytes: valid in production too
 PASSWORD = "correct horse battery"
@@ -83,20 +83,6 @@ def load_entry(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[dict[str, 
     monkeypatch.undo()
     get_settings.cache_clear()
     importlib.reload(api.index)
-
-
-def close_entry(entry: Any) -> None:
-    """Close the database connections of a loaded `api.index` on the handler's own event loop."""
-    loaded = entry.app.loaded
-    database = getattr(getattr(loaded.backend, "state", None), "database", None) if loaded else None
-    loop = entry.handler._loop
-    if loop is not None and not loop.is_closed():
-        if loaded is not None and loaded.lifespan is not None and loaded.lifespan.started:
-            loop.run_until_complete(loaded.lifespan.shutdown())  # the backend's lifespan closes the database
-        if database is not None:
-            loop.run_until_complete(database.close())
-        loop.run_until_complete(loop.shutdown_asyncgens())
-        loop.close()
 
 
 async def register_and_login(client: httpx.AsyncClient, email: str, password: str = PASSWORD) -> dict[str, Any]:

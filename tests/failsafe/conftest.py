@@ -55,6 +55,7 @@ def clean_env(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("VERCEL", "AWS_", "PYTEST"))}
     for name in ("DEBUG", "ENVIRONMENT", "DIAGNOSTICS_TOKEN", "BACKEND_LOAD", "CORS_ORIGINS", "API_BASE_PATH"):
         env.pop(name, None)
+    env["ENVIRONMENT"] = "development"  # explicit, as in scripts/dev.sh: unset means production
     env.update(extra)
     return env
 

@@ -27,7 +27,8 @@ class Item(BaseModel):
 
 
 def build(environ: dict[str, str] | None = None, **settings: Any) -> tuple[BackendGate, LambdaEntry, FastAPI]:
-    app = create_app(load_settings(docs_enabled=True, **settings))
+    environ = {"ENVIRONMENT": "development", **(environ or {})}  # explicit: unset means production
+    app = create_app(load_settings(docs_enabled=True, environment=environ["ENVIRONMENT"], **settings))
 
     @app.post("/api/items")
     async def create_item(item: Item) -> Item:
@@ -37,7 +38,7 @@ def build(environ: dict[str, str] | None = None, **settings: Any) -> tuple[Backe
     async def explode() -> None:
         raise RuntimeError("route failed")
 
-    gate = BackendGate(factory=lambda: (app, Mangum), environ=environ or {})
+    gate = BackendGate(factory=lambda: (app, Mangum), environ=environ)
     return gate, LambdaEntry(gate), app
 
 

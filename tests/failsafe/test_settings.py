@@ -46,6 +46,7 @@ def test_empty_means_unset(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DEBUG", "")
     monkeypatch.setenv("CORS_ORIGINS", "  ")
     monkeypatch.setenv("DOCS_ENABLED", "")
+    monkeypatch.setenv("ENVIRONMENT", "development")  # where the docs default to on
     settings = load_settings()
     assert settings.debug is False and settings.cors_origins == [] and settings.docs_enabled is True
     assert envparse.get_list("CORS_ORIGINS") == [] and envparse.get_str("DEBUG") is None
@@ -59,10 +60,13 @@ def test_lists_are_comma_separated(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.mark.parametrize(
     ("env", "expected"),
-    [({}, "development"), ({"VERCEL": "1"}, "production"), ({"AWS_LAMBDA_FUNCTION_NAME": "f"}, "production"),
-     ({"VERCEL": "1", "ENVIRONMENT": "development"}, "development"), ({"ENVIRONMENT": "Production"}, "production")],
+    [({}, "production"), ({"VERCEL": "1"}, "production"), ({"AWS_LAMBDA_FUNCTION_NAME": "f"}, "production"),
+     ({"ENVIRONMENT": "development"}, "development"), ({"VERCEL": "1", "ENVIRONMENT": "development"}, "development"),
+     ({"ENVIRONMENT": "Production"}, "production")],
 )  # fmt: skip
-def test_environment_defaults_by_platform(env: dict[str, str], expected: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_environment_unset_means_production_everywhere(
+    env: dict[str, str], expected: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     assert default_environment() == expected

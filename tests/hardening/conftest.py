@@ -164,7 +164,10 @@ def crash_route(app: Any) -> None:
 
 
 def make_caller(entry: str, env: Mapping[str, str] | None = None, *, broken: bool = False, **settings: Any) -> Caller:
-    gate = BackendGate(broken_factory if broken else backend_factory(**settings), environ=dict(env or {}))
+    """Development unless `env` says otherwise, for the edge and the settings alike (unset is production)."""
+    environ = {"ENVIRONMENT": "development", **(env or {})}
+    settings.setdefault("environment", environ["ENVIRONMENT"])
+    gate = BackendGate(broken_factory if broken else backend_factory(**settings), environ=environ)
     gate.ensure_loaded()
     caller = Caller(entry, gate, LambdaEntry(gate))
     OPEN_CALLERS.append(caller)

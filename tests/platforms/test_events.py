@@ -4,29 +4,29 @@ from __future__ import annotations
 
 import base64
 import json
+from typing import Any
 
 import pytest
 
-import api.index as entry
 from scripts.localplatform import events
 
 
 @pytest.mark.parametrize("fmt", events.FORMATS)
-def test_each_format_reaches_health(fmt: events.Format) -> None:
-    response = entry.handler(events.build_event(fmt, "GET", "/api/health"), None)
+def test_each_format_reaches_health(fmt: events.Format, dev_entry: Any) -> None:
+    response = dev_entry.handler(events.build_event(fmt, "GET", "/api/health"), None)
     assert response["statusCode"] == 200
     assert json.loads(events.decoded_body(response))["status"] == "healthy"
 
 
 @pytest.mark.parametrize("fmt", ["rest", "http"])
-def test_a_named_stage_is_where_api_gateway_puts_it(fmt: events.Format) -> None:
+def test_a_named_stage_is_where_api_gateway_puts_it(fmt: events.Format, dev_entry: Any) -> None:
     event = events.build_event(fmt, "GET", "/api/health", stage="v1")
     if fmt == "rest":
         assert event["path"] == "/api/health"
         assert event["requestContext"]["path"] == "/v1/api/health"
     else:
         assert event["rawPath"] == "/v1/api/health"
-    assert entry.handler(event, None)["statusCode"] == 200
+    assert dev_entry.handler(event, None)["statusCode"] == 200
 
 
 def test_query_headers_cookies_and_source_ip() -> None:

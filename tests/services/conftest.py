@@ -122,7 +122,8 @@ def blackhole() -> Iterator[int]:
 
 
 def settings(**overrides: Any) -> Settings:
-    """Settings for a test: given values over defaults; no REDIS_URL unless given."""
+    """Settings for a test: given values over defaults; development and no REDIS_URL unless given."""
+    overrides.setdefault("environment", "development")  # explicit: unset means production
     overrides.setdefault("redis_url", None)
     overrides.setdefault("redis_retry_after_s", 30.0)
     return load_settings(**overrides)
@@ -132,7 +133,7 @@ def settings(**overrides: Any) -> Settings:
 async def serve(config: Settings) -> AsyncIterator[httpx.AsyncClient]:
     """The app behind the real gate (start-up once, before the first request), shut down after."""
     app = create_app(config)
-    gate = BackendGate(factory=lambda: (app, None), environ={})
+    gate = BackendGate(factory=lambda: (app, None), environ={"ENVIRONMENT": config.environment})
     transport = httpx.ASGITransport(app=gate, client=("203.0.113.7", 40000))
     try:
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
