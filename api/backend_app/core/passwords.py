@@ -1,7 +1,7 @@
 """Password hashing with passlib (the libpass fork), always in worker threads, never on the event loop.
 
-Scheme, chosen by measurement on this 2-core machine (bench/hash_schemes.py; README, "Users and
-auth"): argon2id with OWASP's parameters (m=19 MiB, t=2, p=1) hashed in ~29 ms and +19 MiB per
+Scheme, chosen by measurement on this 2-core machine (bench/hash_schemes.py, figures in
+bench/RESULTS.md): argon2id with OWASP's parameters (m=19 MiB, t=2, p=1) hashed in ~29 ms and +19 MiB per
 concurrent hash, against ~205 ms and no extra memory for bcrypt_sha256 at rounds=12; both
 release the GIL. Neither truncates at 72 bytes the way plain bcrypt does. Plain bcrypt and
 bcrypt_sha256 hashes (older deployments) still verify and are re-hashed on the next login.
