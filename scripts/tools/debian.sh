@@ -10,8 +10,18 @@ if ! command -v chromium >/dev/null 2>&1 && ! command -v chromium-browser >/dev/
 fi
 if ! command -v redis-server >/dev/null 2>&1; then packages+=(redis-server); fi
 if [ ${#packages[@]} = 0 ]; then exit 0; fi
+if ! command -v apt-get >/dev/null 2>&1; then
+  echo "error: no apt-get here: install ${packages[*]} with your system's package manager, then re-run" >&2
+  exit 1
+fi
 sudo=()
-if [ "$(id -u)" != 0 ]; then sudo=(sudo); fi
+if [ "$(id -u)" != 0 ]; then
+  if ! command -v sudo >/dev/null 2>&1; then
+    echo "error: installing ${packages[*]} needs root: run bash scripts/setup-tools.sh as root" >&2
+    exit 1
+  fi
+  sudo=(sudo)
+fi
 # Two set-ups may start at once: one installs, the other waits for it.
 exec 9>/tmp/.setup-tools-apt.lock
 flock 9
