@@ -36,10 +36,18 @@ def main(argv: list[str]) -> int:
     # migrations/env.py appends one line per migration step it runs (Alembic's on_version_apply).
     steps: list[str] = []
     config.attributes["applied"] = steps
-    if args.revision == "base":
-        command.downgrade(config, "base")
-    else:
-        command.upgrade(config, args.revision)
+    from backend_app.db.stored_emails import EmailCollisionError
+
+    try:
+        if args.revision == "base":
+            command.downgrade(config, "base")
+        else:
+            command.upgrade(config, args.revision)
+    except EmailCollisionError as exc:
+        for step in steps:
+            print(step)
+        print(f"migration stopped: {exc}", file=sys.stderr)
+        return 1
     for step in steps:
         print(step)
     if not steps:

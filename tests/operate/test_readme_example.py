@@ -78,7 +78,7 @@ def test_the_worked_example_keeps_the_checks_and_the_suite_green(tmp_path: Path)
         else:
             shutil.copy(source, root / name)
     written = [apply(root, block) for block in example_blocks()]
-    for name in ("migrations/versions/0002_notes.py", "api/backend_app/routes/notes.py", ROUTES,
+    for name in ("migrations/versions/0003_notes.py", "api/backend_app/routes/notes.py", ROUTES,
                  "tests/notes/__init__.py", "tests/notes/test_notes.py"):  # fmt: skip
         assert name in written, f"the page no longer writes {name}"
     bin_dir = Path(sys.executable).parent

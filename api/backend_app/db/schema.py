@@ -3,10 +3,11 @@
 PostgreSQL gets the same tables from the migrations in `migrations/versions/` (run from a
 developer machine or CI, never from inside the function); change both together.
 
-Emails are stored normalised (trimmed, lower-cased), so the UNIQUE constraint is what makes
-two concurrent registrations of one address end in one row. `token_version` invalidates every
-token of a user at once (password change); `revoked_tokens` holds ids of ended sessions and of
-used refresh tokens until they would have expired anyway.
+Emails are stored normalised (`core.emails`: NFKC, case-folded, one form of the domain), so the
+UNIQUE constraint is what makes two concurrent registrations of one address end in one row;
+`PRAGMA user_version` says which later migrations an older file has had (`db/sqlite.py`).
+`token_version` invalidates every token of a user at once (password change); `revoked_tokens`
+holds ids of ended sessions and of used refresh tokens until they would have expired anyway.
 """
 
 SQLITE_SCHEMA = """

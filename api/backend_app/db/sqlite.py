@@ -2,8 +2,8 @@
 
 One connection per event loop, one unit of work at a time on it (an `asyncio.Lock`), WAL mode
 and a busy timeout so several processes (two dev servers, a test's second instance) can share
-the file. The schema creates itself on first connect. Datetimes are stored as ISO-8601 text in
-UTC, which sorts and compares like the instants it names.
+the file. The schema creates itself on first connect, and brings an older file up to date.
+Datetimes are stored as ISO-8601 text in UTC, which sorts and compares like the instants it names.
 """
 
 from __future__ import annotations
@@ -21,6 +21,10 @@ import aiosqlite
 
 from backend_app.db.base import Connection, DatabaseUnavailable, Kind, Row, UniqueViolation
 from backend_app.db.schema import SQLITE_SCHEMA
+from backend_app.db.stored_emails import EmailCollisionError, plan_normalisation
+from failsafe.logs import get_logger
+
+log = get_logger("database")
 
 _PLACEHOLDER = re.compile(r"\$(\d+)")
 
@@ -60,6 +64,34 @@ class _SqliteConnection:
             return cursor.rowcount
 
 
+async def _upgrade(conn: aiosqlite.Connection) -> None:
+    """What PostgreSQL's migrations after the first do, for a file made by an older version.
+
+    `PRAGMA user_version` 1: emails are in today's normal form (`db/stored_emails.py`).
+    """
+    rows = await conn.execute_fetchall("PRAGMA user_version")
+    if next(iter(rows))[0] >= 1:
+        return
+    await conn.execute("BEGIN IMMEDIATE")
+    try:
+        stored = await conn.execute_fetchall("SELECT id, email FROM users")
+        plan = plan_normalisation((str(row[0]), str(row[1])) for row in stored)
+        for user_id, email in plan.changes:
+            await conn.execute("UPDATE users SET email = ? WHERE id = ?", (email, user_id))
+        await conn.execute("PRAGMA user_version = 1")
+    except EmailCollisionError as exc:
+        await conn.rollback()
+        log.error("the SQLite database cannot start: %s", exc)
+        raise DatabaseUnavailable("stored emails collide once normalised; the log lists them") from None
+    except BaseException:
+        await conn.rollback()
+        raise
+    await conn.commit()
+    if plan.refused:
+        log.warning("%d stored email(s) hold characters that are refused now; those accounts cannot log in: ids %s",
+                    len(plan.refused), ", ".join(user_id for user_id, _ in plan.refused))  # fmt: skip
+
+
 class SqliteDatabase:
     kind: Kind = "sqlite"
 
@@ -87,6 +119,7 @@ class SqliteDatabase:
                 await conn.execute("PRAGMA journal_mode=WAL")
                 await conn.execute("PRAGMA foreign_keys=ON")
                 await conn.executescript(SQLITE_SCHEMA)
+                await _upgrade(conn)
             except BaseException:
                 await conn.close()
                 raise
@@ -105,6 +138,9 @@ class SqliteDatabase:
             raise DatabaseUnavailable("SQLite is busy (timed out waiting for the connection)") from exc
         try:
             conn = await self._connection()
+        except DatabaseUnavailable:
+            self._lock.release()
+            raise
         except (OSError, sqlite3.Error) as exc:
             self._lock.release()
             raise DatabaseUnavailable(f"cannot open the SQLite database ({type(exc).__name__})") from exc

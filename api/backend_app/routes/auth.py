@@ -21,7 +21,6 @@ from backend_app.schemas.auth import Credentials, LoginCredentials, RefreshReque
 from backend_app.schemas.users import UserOut
 from backend_app.services.auth import TokenPair
 from backend_app.services.login_limit import check_password_attempt
-from backend_app.services.users import normalize_email
 
 router = APIRouter(prefix="/api/auth", tags=["auth"])
 
@@ -78,7 +77,7 @@ async def _login_body(request: Request) -> LoginCredentials:
 async def login(request: Request, auth: Auth) -> TokenResponse:
     """401 `invalid_credentials` for a wrong password and an unknown email alike."""
     body = await _login_body(request)
-    await check_password_attempt(request, normalize_email(body.email))
+    await check_password_attempt(request, body.email)  # normalised by the schema
     return _tokens(await auth.login(body.email, body.password))
 
 

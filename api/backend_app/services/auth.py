@@ -9,6 +9,7 @@ every token issued before.
 
 from __future__ import annotations
 
+import unicodedata
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
@@ -48,7 +49,7 @@ class AuthService:
             taken = await self.users.by_email(conn, email) is not None
         if taken:  # cheap early answer; the UNIQUE constraint below is what decides a race
             raise EmailTakenError()
-        password_hash = await self.hasher.hash(password)
+        password_hash = await self.hasher.hash(_nfkc(password))
         try:
             async with self.database.transaction() as conn:
                 return await self.users.create(conn, email, password_hash, role)
@@ -59,9 +60,10 @@ class AuthService:
         async with self.database.transaction(read_only=True) as conn:
             user = await self.users.by_email(conn, email)
         if user is None:
-            await self.hasher.dummy_verify(password)  # same time as a wrong password
+            for candidate in _candidates(password):  # the same hashes as a wrong password costs
+                await self.hasher.dummy_verify(candidate)
             raise InvalidCredentialsError()
-        ok, new_hash = await self.hasher.verify_and_update(password, user.password_hash, account=user.id)
+        ok, new_hash = await self._verify(password, user)
         if not ok:
             raise InvalidCredentialsError()
         if not user.is_active:
@@ -70,6 +72,20 @@ class AuthService:
             async with self.database.transaction() as conn:
                 await self.users.set_password_hash(conn, user.id, new_hash, bump=False)
         return self._issue(user, sid=uuid.uuid4().hex)
+
+    async def _verify(self, password: str, user: User) -> tuple[bool, str | None]:
+        """Check `password` NFKC-normalised; a hash made from the unnormalised form still verifies once.
+
+        Hashes stored before passwords were normalised hold the password as typed: when that is
+        what matches, the NFKC form is hashed and stored (the second tuple item), as for an
+        outdated scheme. A wrong password always costs what `login` spends on an unknown email.
+        """
+        given, *legacy = _candidates(password)
+        ok, new_hash = await self.hasher.verify_and_update(given, user.password_hash, account=user.id)
+        if ok or not legacy:
+            return ok, new_hash
+        ok, _ = await self.hasher.verify_and_update(legacy[0], user.password_hash, account=user.id)
+        return ok, (await self.hasher.hash(given) if ok else None)
 
     def _issue(self, user: User, sid: str) -> TokenPair:
         access, claims = self.tokens.issue("access", user.id, user.token_version, sid)
@@ -138,12 +154,24 @@ class AuthService:
         return user
 
     async def change_password(self, user: User, current: str, new: str) -> None:
-        ok, _ = await self.hasher.verify_and_update(current, user.password_hash, account=user.id)
+        ok, _ = await self._verify(current, user)
         if not ok:
             raise InvalidCredentialsError("The current password is wrong.")
-        new_hash = await self.hasher.hash(new)
+        new_hash = await self.hasher.hash(_nfkc(new))
         async with self.database.transaction() as conn:
             await self.users.set_password_hash(conn, user.id, new_hash, bump=True)
+
+
+def _nfkc(password: str) -> str:
+    # NIST SP 800-63B: the same password typed on two keyboards (composed or not, fullwidth or
+    # not) is the same password. ASCII is unchanged by NFKC.
+    return unicodedata.normalize("NFKC", password)
+
+
+def _candidates(password: str) -> list[str]:
+    """The NFKC form first, then the password as typed when that differs (older hashes)."""
+    given = _nfkc(password)
+    return [given] if given == password else [given, password]
 
 
 def _expiry(claims: Claims) -> datetime:

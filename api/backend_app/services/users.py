@@ -12,6 +12,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any, Literal, NamedTuple
 
+from backend_app.core.emails import normalize_email
 from backend_app.db.base import Connection, Row
 
 Role = Literal["user", "admin"]
@@ -30,10 +31,6 @@ class User(NamedTuple):
     @property
     def is_admin(self) -> bool:
         return self.role == "admin"
-
-
-def normalize_email(email: str) -> str:
-    return email.strip().lower()
 
 
 def _when(value: Any) -> datetime:
