@@ -11,11 +11,11 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def run_create_admin(
-    email: str, password: str, env: dict[str, str], *, via: str = "stdin"
+    email: str, password: str, env: dict[str, str], *, via: str = "stdin", flags: tuple[str, ...] = ()
 ) -> subprocess.CompletedProcess[str]:
     full_env = {**os.environ, **env}
     stdin = password + "\n"
     if via == "env":
         full_env["ADMIN_PASSWORD"], stdin = password, ""
-    return subprocess.run([sys.executable, str(ROOT / "scripts" / "create_admin.py"), email], input=stdin, env=full_env,
-                          capture_output=True, text=True, timeout=120)  # fmt: skip
+    command = [sys.executable, str(ROOT / "scripts" / "create_admin.py"), *flags, email]
+    return subprocess.run(command, input=stdin, env=full_env, capture_output=True, text=True, timeout=120)

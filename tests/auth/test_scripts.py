@@ -98,3 +98,47 @@ def test_migrate_help_describes_its_usage_without_a_database() -> None:
     helped = migrate("--help", env=env)
     assert "usage: migrate.py [-h] [revision]" in helped
     assert "DATABASE_URL" in helped
+
+
+def test_create_admin_refuses_an_account_someone_registered_first(database_url: str) -> None:
+    async def scenario() -> None:
+        from backend_app.main import create_app
+
+        app = create_app(make_settings(database_url))
+        env = {"DATABASE_URL": database_url, "ENVIRONMENT": "development"}
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as client:
+
+            async def login(password: str) -> httpx.Response:
+                return await client.post("/api/auth/login", json={"email": "ops@example.com", "password": password})
+
+            # Someone registers the operator's address before the operator runs the script.
+            await client.post("/api/auth/register", json={"email": "ops@example.com", "password": "attacker pw 1"})
+            squatter = (await login("attacker pw 1")).json()["access_token"]
+            refused = run_create_admin("OPS@example.com", "operator pw 1", env)
+            assert refused.returncode == 1 and "already has an account" in refused.stderr
+            assert "--existing" in refused.stderr and "operator pw 1" not in refused.stdout + refused.stderr
+            me = await client.get("/api/users/me", headers={"authorization": f"Bearer {squatter}"})
+            assert me.json()["role"] == "user"
+            assert (await login("operator pw 1")).status_code == 401
+
+            taken = run_create_admin("ops@example.com", "operator pw 1", env, flags=("--existing",))
+            assert taken.returncode == 0, taken.stderr
+            assert "role user -> admin" in taken.stdout and "password set" in taken.stdout
+            assert "every token it held revoked" in taken.stdout
+            gone = await client.get("/api/users/me", headers={"authorization": f"Bearer {squatter}"})
+            assert gone.status_code == 401
+            assert (await login("attacker pw 1")).status_code == 401
+            admin = (await login("operator pw 1")).json()["access_token"]
+            page = await client.get("/api/admin/users", headers={"authorization": f"Bearer {admin}"})
+            assert page.status_code == 200
+
+            # --keep-role: a new password for any account, the role unchanged.
+            await client.post("/api/auth/register", json={"email": "ann@example.com", "password": "forgotten pw 1"})
+            reset = run_create_admin("ann@example.com", "new ann pw 1", env, flags=("--existing", "--keep-role"))
+            assert reset.returncode == 0, reset.stderr
+            assert "role now user" in reset.stdout and "->" not in reset.stdout
+            ann = await client.post("/api/auth/login", json={"email": "ann@example.com", "password": "new ann pw 1"})
+            assert ann.status_code == 200
+        await app.state.database.close()
+
+    asyncio.run(scenario())

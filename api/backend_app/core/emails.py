@@ -17,6 +17,7 @@ Standard library only: `email-validator` and `idna` would add to every cold star
 
 from __future__ import annotations
 
+import encodings.idna  # noqa: F401  (the codec `str.encode("idna")` would import on a request)
 import unicodedata
 
 # Categories never part of an address someone can read back: controls (NUL included), format

@@ -153,6 +153,24 @@ class AuthService:
             raise UserNotFoundError()
         return user
 
+    async def reset_account(self, email: str, password: str, *, make_admin: bool) -> tuple[User, User]:
+        """An operator sets `password` on an existing account, ending every token it holds.
+
+        `make_admin` also makes it an active admin. Returns the account before and after;
+        `UserNotFoundError` when no account has this email.
+        """
+        new_hash = await self.hasher.hash(_nfkc(password))
+        async with self.database.transaction() as conn:
+            before = await self.users.by_email(conn, email)
+            if before is None:
+                raise UserNotFoundError("No account has this email.")
+            await self.users.set_password_hash(conn, before.id, new_hash, bump=True)
+            after = await self.users.update(
+                conn, before.id, "admin" if make_admin else None, True if make_admin else None
+            )
+        assert after is not None
+        return before, after
+
     async def change_password(self, user: User, current: str, new: str) -> None:
         ok, _ = await self._verify(current, user)
         if not ok:
