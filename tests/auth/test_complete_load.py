@@ -34,8 +34,12 @@ API = ROOT / "api"
 ADMIN = "load-admin@example.com"
 OURS = ("index", "backend_app", "failsafe")
 # The modules of backend_app each configuration leaves out, and why: the other database's driver,
-# the Redis connector (with its breaker) without REDIS_URL.
-NOT_LOADED = {"sqlite": {"backend_app.db.postgres"}, "postgresql": {"backend_app.db.sqlite", "backend_app.db.schema"}}
+# the SQLite start-up's upgrade of stored emails (PostgreSQL has the migration), the Redis
+# connector (with its breaker) without REDIS_URL.
+NOT_LOADED = {
+    "sqlite": {"backend_app.db.postgres"},
+    "postgresql": {"backend_app.db.sqlite", "backend_app.db.schema", "backend_app.db.stored_emails"},
+}
 WITHOUT_REDIS = {"backend_app.services.redis_client", "backend_app.services.redis_reasons",
                  "backend_app.services.redis_window", "backend_app.services.breaker"}  # fmt: skip
 STATUSES = {
