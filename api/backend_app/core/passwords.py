@@ -9,7 +9,7 @@ bcrypt_sha256 hashes (older deployments) still verify and are re-hashed on the n
 A plain bcrypt hash only ever saw the first 72 bytes of its password, so any longer password
 sharing those bytes would match it (and be re-hashed, locking the owner out). Against such a hash
 a password over 72 bytes never matches: the account's owner needs a new password from an
-operator (`scripts/create_admin.py`), and a WARNING names the account.
+operator (`scripts/create_admin.py EMAIL --existing --keep-role`), and a WARNING names the account.
 
 The `CapacityLimiter` holds concurrent hashes to the number of cores this process may use
 (`PASSWORD_HASH_CONCURRENCY` overrides): more threads would not hash faster, and each argon2
@@ -86,7 +86,7 @@ class PasswordHasher:
         if truncated_by_bcrypt(password, stored_hash):
             log.warning(
                 "a password over %d bytes was refused for account %s: its plain bcrypt hash only holds the first %d; "
-                "an operator sets a new password with scripts/create_admin.py",
+                "an operator sets a new password with scripts/create_admin.py --existing --keep-role",
                 BCRYPT_LIMIT_BYTES, account, BCRYPT_LIMIT_BYTES,
             )  # fmt: skip
             await self.dummy_verify(password)  # answers as slowly as a real verify
