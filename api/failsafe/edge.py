@@ -24,6 +24,7 @@ import asyncio
 import time
 
 from failsafe.asgi import ASGIApp, Message, RawHeaders, Receive, Scope, Send, headers_named
+from failsafe.catalogue import INTERNAL_ERROR
 from failsafe.errors import request_id_var, send_error
 from failsafe.middleware.body_limit import BodyLimit, BodyTooLarge
 from failsafe.middleware.cors import CORSPolicy, merged
@@ -135,7 +136,7 @@ class EdgeMiddleware:
             failed = True
             log.exception("unhandled error", extra={"method": method, "path": scope.get("path")})
             if not response_started:
-                await send_error(send_out, 500, "internal_error", "The server failed to handle this request.")
+                await send_error(send_out, INTERNAL_ERROR.status, INTERNAL_ERROR.code, INTERNAL_ERROR.message)
         finally:
             log_request(scope, status, started, cold=cold, platform=self.platform, failed=failed, client_id=client_id)
             request_id_var.reset(token)

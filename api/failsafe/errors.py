@@ -1,7 +1,9 @@
 """The one error envelope: `{"error": {"code", "message", "request_id", "details"?}}`.
 
-Both apps, the middleware and the Lambda entry render errors through `error_body`, so a client
-parses one shape whatever failed. The request id comes from the context of the current request.
+Both apps, the edge layer and the Lambda entry render errors through `error_body`, so a client
+parses one shape whatever failed; the codes come from `failsafe.catalogue`. The request id comes
+from the context of the current request unless the caller knows it (the Lambda entry's own
+answers are made before any request context exists).
 """
 
 from __future__ import annotations
@@ -14,8 +16,14 @@ from failsafe.asgi import Send, send_json
 request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
 
 
-def error_body(code: str, message: str, details: Any = None, **extra: Any) -> dict[str, Any]:
-    error: dict[str, Any] = {"code": code, "message": message, "request_id": request_id_var.get()}
+def error_body(
+    code: str, message: str, details: Any = None, *, request_id: str | None = None, **extra: Any
+) -> dict[str, Any]:
+    error: dict[str, Any] = {
+        "code": code,
+        "message": message,
+        "request_id": request_id if request_id is not None else request_id_var.get(),
+    }
     if details is not None:
         error["details"] = details
     error.update(extra)

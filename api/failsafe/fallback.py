@@ -13,13 +13,18 @@ from collections.abc import Mapping
 
 from failsafe import envparse
 from failsafe.asgi import Receive, Scope, Send, header, route_path, send_json
+from failsafe.catalogue import (
+    BACKEND_UNAVAILABLE,
+    HEALTH_PATH,
+    METHOD_NOT_ALLOWED,
+    PROBE_PATHS,
+    RATE_LIMITED,
+    STATUS_PATH,
+)
 from failsafe.diagnosis import Diagnosis
 from failsafe.diagnostics_token import DiagnosticsToken
 from failsafe.errors import send_error
 from failsafe.platform import default_environment, detect_platform, status_document
-
-HEALTH = "/api/health"
-STATUS = "/api/status"
 
 
 class FallbackApp:
@@ -63,20 +68,25 @@ class FallbackApp:
         path = route_path(scope).rstrip("/") or "/"
         method = scope.get("method", "GET")
         head = method == "HEAD"
-        if path in (HEALTH, STATUS):
+        if path in PROBE_PATHS:
             if method not in ("GET", "HEAD"):
+                allow = [(b"allow", b"GET, HEAD")]
                 await send_error(
-                    send, 405, "method_not_allowed", "Use GET or HEAD.", headers=[(b"allow", b"GET, HEAD")]
+                    send, METHOD_NOT_ALLOWED.status, METHOD_NOT_ALLOWED.code, "Use GET or HEAD.", headers=allow
                 )
                 return
             wait_s = self.token.limited() if header(scope, b"x-diagnostics-token") and not self.debug else None
             if wait_s is not None:
                 await send_error(
-                    send, 429, "rate_limited", "Too many wrong diagnostics tokens; try again later.",
-                    headers=[(b"retry-after", str(math.ceil(wait_s)).encode())], head=head,
-                )  # fmt: skip
+                    send,
+                    RATE_LIMITED.status,
+                    RATE_LIMITED.code,
+                    "Too many wrong diagnostics tokens; try again later.",
+                    headers=[(b"retry-after", str(math.ceil(wait_s)).encode())],
+                    head=head,
+                )
                 return
-            if path == HEALTH:
+            if path == HEALTH_PATH:
                 body = {
                     "status": "unhealthy",
                     "backend_loaded": False,
@@ -88,11 +98,11 @@ class FallbackApp:
             return
         await send_error(
             send,
-            503,
-            "backend_unavailable",
-            "The backend failed to load; GET /api/status says why.",
+            BACKEND_UNAVAILABLE.status,
+            BACKEND_UNAVAILABLE.code,
+            BACKEND_UNAVAILABLE.message,
             head=head,
-            status_url=(scope.get("root_path") or "") + STATUS,
+            status_url=(scope.get("root_path") or "") + STATUS_PATH,
         )
 
 

@@ -15,12 +15,13 @@ from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any
 
+from failsafe.catalogue import INVALID_BODY, UNSUPPORTED_EVENT
 from failsafe.lambda_events import EventError
 
 
 def _check(condition: bool, what: str) -> None:
     if not condition:
-        raise EventError("unsupported_event", f"malformed Lambda@Edge event: {what}")
+        raise EventError(UNSUPPORTED_EVENT, f"malformed Lambda@Edge event: {what}")
 
 
 def _str(value: object) -> bool:
@@ -72,7 +73,7 @@ def validate(event: Mapping[str, Any]) -> None:
         try:
             base64.b64decode(data, validate=True)
         except (binascii.Error, ValueError):
-            raise EventError("invalid_body", "the body is marked base64 but is not valid base64") from None
+            raise EventError(INVALID_BODY, INVALID_BODY.message) from None
 
 
 def json_response(status: int, payload: object, headers: list[tuple[str, str]]) -> dict[str, Any]:

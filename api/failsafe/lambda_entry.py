@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from failsafe import lambda_adapter, lambda_edge, lambda_events
+from failsafe.catalogue import BACKEND_UNAVAILABLE, INTERNAL_ERROR, UNSUPPORTED_EVENT, ErrorCode
 from failsafe.errors import error_body
 from failsafe.loader import BackendGate
 from failsafe.logs import get_logger
@@ -31,7 +32,6 @@ TEXT_MIME_TYPES = [
     "application/vnd.api+json",
     "application/vnd.oai.openapi",
 ]
-UNSUPPORTED = "This function serves HTTP events from API Gateway, Function URLs and ALB, and warm-up pings."
 log = get_logger("lambda")
 
 
@@ -68,7 +68,7 @@ class LambdaEntry:
                 loaded = self.gate.ensure_loaded()
                 return {"warmed": True, "backend_loaded": loaded.backend is not None}
             if kind == "unsupported":
-                return self._error(kind, event, context, 400, "unsupported_event", UNSUPPORTED)
+                return self._error(kind, event, context, UNSUPPORTED_EVENT)
             lambda_events.validate(event, kind)
             if kind == "edge":
                 lambda_edge.validate(event)
@@ -79,20 +79,20 @@ class LambdaEntry:
                     self._mangum = loaded.mangum(self.gate, lifespan="off", text_mime_types=TEXT_MIME_TYPES)
                 return dict(self._mangum(event, context))
             if kind == "edge":
-                message = "The backend failed to load; GET /api/status says why."
-                return self._error(kind, event, context, 503, "backend_unavailable", message)
+                return self._error(kind, event, context, BACKEND_UNAVAILABLE)
             return lambda_adapter.serve(self.gate, loop, event, context, kind)
         except lambda_events.EventError as exc:
-            return self._error(kind, event, context, 400, exc.code, str(exc))
+            return self._error(kind, event, context, exc.error, str(exc))
         except Exception:
             log.exception("the Lambda entry failed", extra={"request_id": _request_id(context)})
-            return self._error(kind, event, context, 500, "internal_error", "The server failed to handle this request.")
+            return self._error(kind, event, context, INTERNAL_ERROR)
 
-    def _error(self, kind: lambda_events.EventKind, event: Any, context: Any, status: int, code: str,
-               message: str) -> dict[str, Any]:  # fmt: skip
+    def _error(
+        self, kind: lambda_events.EventKind, event: Any, context: Any, error: ErrorCode, message: str | None = None
+    ) -> dict[str, Any]:
         request_id = _request_id(context)
-        body = error_body(code, message)
-        body["error"]["request_id"] = request_id
+        status, code = error.status, error.code
+        body = error_body(code, message or error.message, request_id=request_id)
         shape = kind if kind in ("rest", "http", "alb") else "rest"
         log.warning("rejected event: %s", code, extra={"request_id": request_id, "status": status, "event": kind})
         headers = [("x-request-id", request_id), *self._headers]

@@ -11,6 +11,7 @@ does the counting and the replacing).
 from __future__ import annotations
 
 from failsafe.asgi import Send
+from failsafe.catalogue import PAYLOAD_TOO_LARGE
 from failsafe.errors import send_error
 
 DEFAULT_MAX_BODY_BYTES = 1024 * 1024
@@ -36,4 +37,6 @@ class BodyLimit:
 
     async def refuse(self, send: Send, *, head: bool) -> None:
         details = {"max_bytes": self.max_bytes}
-        await send_error(send, 413, "payload_too_large", self.message, details=details, head=head)
+        await send_error(
+            send, PAYLOAD_TOO_LARGE.status, PAYLOAD_TOO_LARGE.code, self.message, details=details, head=head
+        )

@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable
 
 from failsafe.asgi import RawHeaders, Send
+from failsafe.catalogue import CORS_ORIGIN_NOT_ALLOWED
 from failsafe.errors import send_error
 
 ALLOW_METHODS = "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS"
@@ -73,7 +74,8 @@ class CORSPolicy:
         """The answer to an `OPTIONS` with `Access-Control-Request-Method`: the app never sees it."""
         allowed, cors = self._common_headers(origin)
         if not allowed:
-            await send_error(send, 400, "cors_origin_not_allowed", "This origin is not allowed.", headers=cors)
+            error = CORS_ORIGIN_NOT_ALLOWED
+            await send_error(send, error.status, error.code, error.message, headers=cors)
             return
         cors += [
             (b"access-control-allow-methods", ALLOW_METHODS.encode()),

@@ -12,6 +12,7 @@ A synchronous route runs in a worker thread that cannot be stopped; the caller s
 from __future__ import annotations
 
 from failsafe.asgi import Scope, Send
+from failsafe.catalogue import TIMEOUT
 from failsafe.errors import send_error
 from failsafe.logs import get_logger
 
@@ -44,4 +45,4 @@ class Deadline:
         log.error("request cut off after %gs", limit_s, extra=where)
         if not response_started:
             message = f"The request did not finish within {limit_s:g} seconds."
-            await send_error(send, 504, "timeout", message, head=scope.get("method") == "HEAD")
+            await send_error(send, TIMEOUT.status, TIMEOUT.code, message, head=scope.get("method") == "HEAD")
