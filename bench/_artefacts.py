@@ -83,14 +83,37 @@ def template_lambda(work: Path) -> tuple[Path, Path]:
 def bare_lambda(work: Path) -> tuple[Path, Path]:
     """The bare app per AWS's docs (pip's own bytecode, zip -r, unzip); and with hash-based bytecode."""
     package = work / "bare-package"
-    run([sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--target",
-         str(package), *pins(BARE_PINS)])  # fmt: skip
+    run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "--target",
+            str(package),
+            *pins(BARE_PINS),
+        ]
+    )
     shutil.copy(ROOT / "bench" / "bare_app.py", package / "bare_app.py")  # the function's file, as is
     run(["zip", "-q", "-r", str(work / "bare.zip"), "."], cwd=package)
     run(["unzip", "-q", str(work / "bare.zip"), "-d", str(work / "bare")])
     hashed = work / "bare-hash-package"
-    run([sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-compile",
-         "--target", str(hashed), *pins(BARE_PINS)])  # fmt: skip
+    run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "--no-compile",
+            "--target",
+            str(hashed),
+            *pins(BARE_PINS),
+        ]
+    )
     shutil.copy(ROOT / "bench" / "bare_app.py", hashed / "bare_app.py")
     error = compile_tree(hashed, "3.12")
     if error:
@@ -108,15 +131,32 @@ def vercel_build(project: Path, tools_path: str, python_dir: str) -> Path:
     settings = {"projectId": "prj_bench", "orgId": "team_bench", "settings": {"framework": None}}
     (project / ".vercel" / "project.json").write_text(json.dumps(settings), encoding="utf-8")
     path = os.pathsep.join([tools_path, python_dir, os.environ.get("PATH", "")])
-    run(["vercel", "build", "--standalone", "--yes"], project, PATH=path, VERCEL_TELEMETRY_DISABLED="1",
-        VERCEL_PYTHON_COMPILEALL="1")  # fmt: skip
+    run(
+        ["vercel", "build", "--standalone", "--yes"],
+        project,
+        PATH=path,
+        VERCEL_TELEMETRY_DISABLED="1",
+        VERCEL_PYTHON_COMPILEALL="1",
+    )
     return project / ".vercel" / "output" / "functions" / "api" / "index.func"
 
 
 def template_vercel(work: Path, tools_path: str, python_dir: str) -> Path:
     project = work / "vercel-template"
-    ignore = shutil.ignore_patterns(".git", ".venv", ".tools", ".vercel", "node_modules", "__pycache__", "*_cache",
-                                    "data", "dist", "tests", "bench", "docs")  # fmt: skip
+    ignore = shutil.ignore_patterns(
+        ".git",
+        ".venv",
+        ".tools",
+        ".vercel",
+        "node_modules",
+        "__pycache__",
+        "*_cache",
+        "data",
+        "dist",
+        "tests",
+        "bench",
+        "docs",
+    )
     shutil.copytree(ROOT, project, ignore=ignore)
     return vercel_build(project, tools_path, python_dir)
 

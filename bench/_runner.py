@@ -41,8 +41,13 @@ def probe(
     with tempfile.TemporaryFile() as log:
         result = subprocess.run(
             [python, str(PROBE), app, mode, str(count)],
-            stdout=subprocess.PIPE, stderr=log, text=True, env=ENV if env is None else env, cwd=ROOT, check=False,
-        )  # fmt: skip
+            stdout=subprocess.PIPE,
+            stderr=log,
+            text=True,
+            env=ENV if env is None else env,
+            cwd=ROOT,
+            check=False,
+        )
         if result.returncode != 0:
             log.seek(0)
             raise SystemExit(f"probe {app} {mode} failed:\n{log.read().decode(errors='replace')}")

@@ -75,8 +75,15 @@ def main() -> None:
         # Bytecode is written and used, as bench/cold_start.py does: a shell with PYTHONDONTWRITEBYTECODE
         # set would otherwise make the template (its own modules) compile on every run, the bare app
         # (site-packages, compiled by pip) not.
-        env = {**os.environ, "ENVIRONMENT": "development", "SECRET_KEY": SECRET, "DATA_DIR": data_dir,
-               "LOG_LEVEL": "WARNING", "DATABASE_URL": "", "PYTHONDONTWRITEBYTECODE": ""}  # fmt: skip
+        env = {
+            **os.environ,
+            "ENVIRONMENT": "development",
+            "SECRET_KEY": SECRET,
+            "DATA_DIR": data_dir,
+            "LOG_LEVEL": "WARNING",
+            "DATABASE_URL": "",
+            "PYTHONDONTWRITEBYTECODE": "",
+        }
         cases = {
             "bare FastAPI + Mangum /api/health": ("bare_app", "/api/health"),
             "api.index /api/health": ("index", "/api/health"),

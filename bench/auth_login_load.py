@@ -68,8 +68,10 @@ async def login_load(base: str, seconds: float) -> None:
     """Child process: CLIENTS concurrent login loops; prints how many logins succeeded, in how long."""
     host, port = base.removeprefix("http://").split(":")
     body = json.dumps({"email": EMAIL, "password": PASSWORD}).encode()
-    request = (f"POST /api/auth/login HTTP/1.1\r\nHost: {host}:{port}\r\nContent-Type: application/json\r\n"
-               f"Content-Length: {len(body)}\r\n\r\n").encode() + body  # fmt: skip
+    request = (
+        f"POST /api/auth/login HTTP/1.1\r\nHost: {host}:{port}\r\nContent-Type: application/json\r\n"
+        f"Content-Length: {len(body)}\r\n\r\n"
+    ).encode() + body
     done = 0
     deadline = time.perf_counter() + seconds
 
@@ -132,8 +134,12 @@ def one_round(base: str, seconds: float, hasher: PasswordHasher) -> Round:
     """Idle health, then health while the clients log in, then raw verifies (the server idle)."""
     health_p99(base, 50)  # warm-up
     idle_p50, idle_p99 = health_p99(base, 400)
-    load = subprocess.Popen([sys.executable, __file__, "--load", base, str(seconds)], stdout=subprocess.PIPE,
-                            text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})  # fmt: skip
+    load = subprocess.Popen(
+        [sys.executable, __file__, "--load", base, str(seconds)],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
     assert load.stdout is not None and load.stdout.readline() == "started\n"
     time.sleep(0.5)  # let the logins ramp up before sampling
     busy_p50, busy_p99 = health_p99(base, 400)
@@ -151,9 +157,16 @@ def main() -> None:
     hasher = PasswordHasher(int(os.environ.get("PASSWORD_HASH_CONCURRENCY") or 0) or None)
     results = []
     with tempfile.TemporaryDirectory() as data:
-        env = {"ENVIRONMENT": "development", "SECRET_KEY": "bench-secret-key-0123456789abcdef-0123", "DATA_DIR": data,
-               "DATABASE_URL": "", "REDIS_URL": "", "RATE_LIMIT_ENABLED": "false", "LOG_LEVEL": "WARNING",
-               "PASSWORD_HASH_CONCURRENCY": os.environ.get("PASSWORD_HASH_CONCURRENCY", "")}  # fmt: skip
+        env = {
+            "ENVIRONMENT": "development",
+            "SECRET_KEY": "bench-secret-key-0123456789abcdef-0123",
+            "DATA_DIR": data,
+            "DATABASE_URL": "",
+            "REDIS_URL": "",
+            "RATE_LIMIT_ENABLED": "false",
+            "LOG_LEVEL": "WARNING",
+            "PASSWORD_HASH_CONCURRENCY": os.environ.get("PASSWORD_HASH_CONCURRENCY", ""),
+        }
         with instance(env) as base:
             assert (
                 httpx.post(base + "/api/auth/register", json={"email": EMAIL, "password": PASSWORD}).status_code == 201
@@ -161,10 +174,13 @@ def main() -> None:
             for number in range(1, rounds + 1):
                 r = one_round(base, seconds, hasher)
                 results.append(r)
-                print(f"round {number}: health p99 idle {r.idle_p99:5.2f} ms, with {CLIENTS} clients logging in "
-                      f"{r.busy_p99:5.2f} ms ({r.p99_ratio:.2f}x; p50 {r.idle_p50:.2f} -> {r.busy_p50:.2f} ms); "
-                      f"logins/s {r.logins_per_s:.1f}, raw verifies/s {r.verifies_per_s:.1f} "
-                      f"({r.login_ratio:.2f}x)", flush=True)  # fmt: skip
+                print(
+                    f"round {number}: health p99 idle {r.idle_p99:5.2f} ms, with {CLIENTS} clients logging in "
+                    f"{r.busy_p99:5.2f} ms ({r.p99_ratio:.2f}x; p50 {r.idle_p50:.2f} -> {r.busy_p50:.2f} ms); "
+                    f"logins/s {r.logins_per_s:.1f}, raw verifies/s {r.verifies_per_s:.1f} "
+                    f"({r.login_ratio:.2f}x)",
+                    flush=True,
+                )
     p99_ratio = statistics.median(r.p99_ratio for r in results)
     login_ratio = statistics.median(r.login_ratio for r in results)
     print(f"median of {rounds} rounds:")

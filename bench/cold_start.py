@@ -55,10 +55,17 @@ def production(database_url: str) -> dict[str, str]:
 def lambda_env(database_url: str, token: str) -> dict[str, str]:
     """Lambda's variables, the production settings, and nothing of this machine's Python setup."""
     keep = {name: os.environ[name] for name in ("PATH", "HOME", "LANG", "TMPDIR") if name in os.environ}
-    return {**keep, **production(database_url), "AWS_LAMBDA_FUNCTION_NAME": "bench",
-            "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "1024",
-            "AWS_REGION": "us-east-1", "PYTHONDONTWRITEBYTECODE": "1", "PYTHONNOUSERSITE": "1",
-            "BENCH_TOKEN": token}  # fmt: skip
+    return {
+        **keep,
+        **production(database_url),
+        "AWS_LAMBDA_FUNCTION_NAME": "bench",
+        "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
+        "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "1024",
+        "AWS_REGION": "us-east-1",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "PYTHONNOUSERSITE": "1",
+        "BENCH_TOKEN": token,
+    }
 
 
 def mint_token(database_url: str) -> str:
@@ -106,13 +113,17 @@ def import_profile(tree: Path, module: str, python: str, env: dict[str, str]) ->
 
 def importtime(template: Path, bare: Path, python: str, env: dict[str, str], runs: int = 3) -> None:
     """Where the template's import goes beyond the bare app's: medians of `runs` profiles each."""
-    profiles = {"template": [import_profile(template, "index", python, env) for _ in range(runs)],
-                "bare": [import_profile(bare, "bare_app", python, env) for _ in range(runs)]}  # fmt: skip
+    profiles = {
+        "template": [import_profile(template, "index", python, env) for _ in range(runs)],
+        "bare": [import_profile(bare, "bare_app", python, env) for _ in range(runs)],
+    }
     names = {name for profile in profiles["template"] + profiles["bare"] for name in profile}
     own = {app: {n: statistics.median(p.get(n, 0.0) for p in runs_) for n in names} for app, runs_ in profiles.items()}
     totals = {app: sum(values.values()) for app, values in own.items()}
-    print(f"\n-X importtime, both bytecode trees, median of {runs} runs: template {totals['template']:.0f} ms, "
-          f"bare (AWS docs) {totals['bare']:.0f} ms of import (self time by top-level package)")  # fmt: skip
+    print(
+        f"\n-X importtime, both bytecode trees, median of {runs} runs: template {totals['template']:.0f} ms, "
+        f"bare (AWS docs) {totals['bare']:.0f} ms of import (self time by top-level package)"
+    )
     print(f"  {'package':<22} {'template':>9} {'bare':>9} {'extra':>9}")
     ranked = sorted(names, key=lambda n: own["template"][n] - own["bare"][n], reverse=True)
     for name in ranked[:20]:
@@ -148,8 +159,13 @@ def main() -> None:
             "bare, hash-based bytecode": lambda: sample(bare_hash, "bare_app"),
         }
         if not args.skip_vercel:
-            tools = subprocess.run(["bash", str(ROOT / "scripts" / "tools" / "vercel.sh")], capture_output=True,
-                                   text=True, check=True).stdout.strip().splitlines()[-1]  # fmt: skip
+            tools = (
+                subprocess.run(
+                    ["bash", str(ROOT / "scripts" / "tools" / "vercel.sh")], capture_output=True, text=True, check=True
+                )
+                .stdout.strip()
+                .splitlines()[-1]
+            )
             template_func = template_vercel(work, tools, os.path.dirname(python))
             bare_func = bare_vercel(work, tools, os.path.dirname(python))
             cases["vercel .func, /api/health"] = lambda: vercel_sample(template_func, python, database_url)
@@ -160,8 +176,10 @@ def main() -> None:
             print(f"{name}: {coverage(tree, '3.12').describe()}")
         if not args.skip_vercel:
             for name, func in (("vercel .func", template_func), ("bare vercel build", bare_func)):
-                print(f"{name}: _vendor {coverage(func / '_vendor', '3.12').describe()}; "
-                      f"api {coverage(func / 'api', '3.12').describe()}")  # fmt: skip
+                print(
+                    f"{name}: _vendor {coverage(func / '_vendor', '3.12').describe()}; "
+                    f"api {coverage(func / 'api', '3.12').describe()}"
+                )
         samples = rounds(cases, args.runs)
         report(samples, args.runs)
         if args.importtime:

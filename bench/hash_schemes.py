@@ -54,8 +54,10 @@ def main() -> None:
     for label, (scheme, options) in SCHEMES.items():
         out = subprocess.run(
             [sys.executable, "-c", CHILD, scheme, json.dumps(options), str(count), str(workers)],
-            capture_output=True, text=True, check=True,
-        )  # fmt: skip
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         r = json.loads(out.stdout)
         print(
             f"  {label:44s} one hash {r['single_s'] * 1000:6.1f} ms  {r['per_s']:5.1f} verifies/s on {workers} threads"

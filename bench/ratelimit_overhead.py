@@ -27,15 +27,27 @@ from backend_app import create_app
 from backend_app.core.config import load_settings
 from failsafe.loader import BackendGate
 
-SCOPE = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET", "scheme": "http",
-         "path": "/api/bench", "raw_path": b"/api/bench", "root_path": "", "query_string": b"",
-         "headers": [(b"host", b"bench")], "client": ("198.51.100.1", 1234), "server": ("bench", 80)}  # fmt: skip
+SCOPE = {
+    "type": "http",
+    "asgi": {"version": "3.0"},
+    "http_version": "1.1",
+    "method": "GET",
+    "scheme": "http",
+    "path": "/api/bench",
+    "raw_path": b"/api/bench",
+    "root_path": "",
+    "query_string": b"",
+    "headers": [(b"host", b"bench")],
+    "client": ("198.51.100.1", 1234),
+    "server": ("bench", 80),
+}
 
 
 def build(**settings: Any) -> BackendGate:
     # Development, said explicitly (unset means production, which needs SECRET_KEY): no database is configured.
-    app = create_app(load_settings(environment="development", log_level="ERROR", rate_limit_default="120/minute",
-                                   **settings))  # fmt: skip
+    app = create_app(
+        load_settings(environment="development", log_level="ERROR", rate_limit_default="120/minute", **settings)
+    )
 
     @app.get("/api/bench")
     async def bench() -> dict[str, bool]:
@@ -67,9 +79,11 @@ async def call(app: BackendGate) -> int:
 
 async def main(rounds: int, requests: int, redis_url: str) -> None:
     prefix = f"bench-{uuid.uuid4().hex[:8]}"
-    apps = {"none": build(rate_limit_enabled=False, redis_url=None),
-            "memory": build(redis_url=None),
-            "redis": build(redis_url=redis_url, redis_key_prefix=prefix)}  # fmt: skip
+    apps = {
+        "none": build(rate_limit_enabled=False, redis_url=None),
+        "memory": build(redis_url=None),
+        "redis": build(redis_url=redis_url, redis_key_prefix=prefix),
+    }
     for app in apps.values():
         assert await call(app) == 200  # start-up, first connection
     status = apps["redis"].loaded.backend.state.services.snapshot()["rate_limiter"]  # type: ignore[union-attr]

@@ -32,10 +32,18 @@ def child() -> None:
     import index
 
     imported = time.perf_counter()
-    event = {"version": "2.0", "routeKey": "$default", "rawPath": "/api/items", "rawQueryString": "",
-             "headers": {"host": "bench"}, "isBase64Encoded": False,
-             "requestContext": {"http": {"method": "GET", "path": "/api/items", "sourceIp": "198.51.100.1"},
-                                "stage": "$default"}}  # fmt: skip
+    event = {
+        "version": "2.0",
+        "routeKey": "$default",
+        "rawPath": "/api/items",
+        "rawQueryString": "",
+        "headers": {"host": "bench"},
+        "isBase64Encoded": False,
+        "requestContext": {
+            "http": {"method": "GET", "path": "/api/items", "sourceIp": "198.51.100.1"},
+            "stage": "$default",
+        },
+    }
     times = []
     for _ in range(REQUESTS):
         t = time.perf_counter()
@@ -43,8 +51,16 @@ def child() -> None:
         times.append(time.perf_counter() - t)
         assert response["statusCode"] == 404, response
     rest = times[1:]
-    print(json.dumps({"import_s": imported - started, "first_s": times[0], "rest_s": sum(rest),
-                      "per_request_s": sorted(rest)[len(rest) // 2]}))  # fmt: skip
+    print(
+        json.dumps(
+            {
+                "import_s": imported - started,
+                "first_s": times[0],
+                "rest_s": sum(rest),
+                "per_request_s": sorted(rest)[len(rest) // 2],
+            }
+        )
+    )
 
 
 def blackhole() -> int:
@@ -58,8 +74,14 @@ def blackhole() -> int:
 
 def sample(redis_url: str | None) -> dict[str, float]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("REDIS_", "RATE_LIMIT_", "AWS_", "VERCEL"))}
-    env.update({"LOG_LEVEL": "ERROR", "RATE_LIMIT_DEFAULT": "1000000/minute", "BACKEND_LOAD": "eager",
-                "ENVIRONMENT": "development"})  # fmt: skip
+    env.update(
+        {
+            "LOG_LEVEL": "ERROR",
+            "RATE_LIMIT_DEFAULT": "1000000/minute",
+            "BACKEND_LOAD": "eager",
+            "ENVIRONMENT": "development",
+        }
+    )
     if redis_url:
         env["REDIS_URL"] = redis_url
     out = subprocess.run([sys.executable, __file__, "--child"], env=env, capture_output=True, text=True, check=True)
@@ -85,16 +107,20 @@ def main() -> None:
     print(f"{'case':<11} {'import':>9} {'1st req':>9} {'99 more':>9} {'cold+100':>9}")
     for case, m in med.items():
         total = m["import_s"] + m["first_s"] + m["rest_s"]
-        print(f"{case:<11} {m['import_s'] * 1e3:8.1f}ms {m['first_s'] * 1e3:8.1f}ms {m['rest_s'] * 1e3:8.1f}ms"
-              f" {total * 1e3:8.1f}ms")  # fmt: skip
+        print(
+            f"{case:<11} {m['import_s'] * 1e3:8.1f}ms {m['first_s'] * 1e3:8.1f}ms {m['rest_s'] * 1e3:8.1f}ms"
+            f" {total * 1e3:8.1f}ms"
+        )
     u, b = med["unset"], med["blackholed"]
     paid = b["first_s"] - u["first_s"]
     after = (b["import_s"] + b["first_s"] - paid + b["rest_s"]) / (u["import_s"] + u["first_s"] + u["rest_s"])
     print(f"timeout paid once on the first request: {paid * 1e3:.0f}ms")
     print(f"ratio blackholed/unset, cold+100 once the first timeout is paid: {after:.2f}x (target <= 1.2x)")
-    print(f"ratio blackholed/unset, the 99 requests after the first: {b['rest_s'] / u['rest_s']:.2f}x (sum), "
-          f"{b['per_request_s'] / u['per_request_s']:.2f}x (median request: "
-          f"{b['per_request_s'] * 1e6:.0f}us vs {u['per_request_s'] * 1e6:.0f}us)")  # fmt: skip
+    print(
+        f"ratio blackholed/unset, the 99 requests after the first: {b['rest_s'] / u['rest_s']:.2f}x (sum), "
+        f"{b['per_request_s'] / u['per_request_s']:.2f}x (median request: "
+        f"{b['per_request_s'] * 1e6:.0f}us vs {u['per_request_s'] * 1e6:.0f}us)"
+    )
 
 
 if __name__ == "__main__":

@@ -102,9 +102,10 @@ def _connect(host: str, port: int, timeout: float, timings: dict[str, float]) ->
         addresses = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror as exc:
         raise Failure(
-            "dns", f"cannot resolve {host}: {exc.strerror or exc}",
+            "dns",
+            f"cannot resolve {host}: {exc.strerror or exc}",
             "check the host name for typos; a new Vercel or API Gateway domain can take a minute to appear",
-        ) from exc  # fmt: skip
+        ) from exc
     timings["dns_ms"] = _ms(start)
     errors: list[OSError] = []
     start = time.perf_counter()
@@ -122,14 +123,16 @@ def _connect(host: str, port: int, timeout: float, timings: dict[str, float]) ->
     where = f"{host} port {port}"
     if any(isinstance(e, TIMEOUTS) for e in errors):
         raise Failure(
-            "timeout", f"no connection to {where} within {timeout:g}s",
+            "timeout",
+            f"no connection to {where} within {timeout:g}s",
             "a firewall drops the packets, or the host is down; check the URL and the port",
-        )  # fmt: skip
+        )
     if errors and all(isinstance(e, ConnectionRefusedError) for e in errors):
         raise Failure(
-            "refused", f"connection refused by {where}: nothing listens there",
+            "refused",
+            f"connection refused by {where}: nothing listens there",
             "is the server running, on this port and on an address you can reach (0.0.0.0 in a container)?",
-        )  # fmt: skip
+        )
     raise Failure("unreachable", f"cannot connect to {where}: {errors[-1] if errors else 'no address'}")
 
 
@@ -141,16 +144,18 @@ def _tls(sock: socket.socket, host: str, timeout: float, timings: dict[str, floa
     except TIMEOUTS as exc:
         sock.close()
         raise Failure(
-            "timeout", f"the TLS handshake did not finish within {timeout:g}s",
+            "timeout",
+            f"the TLS handshake did not finish within {timeout:g}s",
             "the server accepted the connection but does not speak TLS; is this URL http:// rather than https://?",
-        ) from exc  # fmt: skip
+        ) from exc
     except ssl.SSLCertVerificationError as exc:
         sock.close()
         raise Failure(
-            "tls", f"certificate not accepted: {exc.verify_message or exc}",
+            "tls",
+            f"certificate not accepted: {exc.verify_message or exc}",
             "the certificate is self-signed, expired or for another name; for a custom domain, wait until the "
             "platform has issued its certificate",
-        ) from exc  # fmt: skip
+        ) from exc
     except (ssl.SSLError, ConnectionError) as exc:
         sock.close()
         reason = getattr(exc, "reason", None) or exc.__class__.__name__
@@ -203,16 +208,18 @@ def _exchange(
         body = raw.read()
     except TIMEOUTS as exc:
         raise Failure(
-            "timeout", f"connected, but no answer within {timeout:g}s",
+            "timeout",
+            f"connected, but no answer within {timeout:g}s",
             "the server accepted the connection and never answered: a start-up that hangs (a service that does "
             "not answer), or a process that is not an HTTP server",
-        ) from exc  # fmt: skip
+        ) from exc
     except (http.client.RemoteDisconnected, http.client.IncompleteRead, ConnectionError) as exc:
         raise Failure(
-            "closed", "the server closed the connection without a response (an empty reply)",
+            "closed",
+            "the server closed the connection without a response (an empty reply)",
             "the process accepts connections but does not answer HTTP: it crashed while serving, it speaks "
             "another protocol, or (in a container or VM) it listens on 127.0.0.1 behind a port forward",
-        ) from exc  # fmt: skip
+        ) from exc
     except http.client.HTTPException as exc:
         raise Failure("unexpected", f"not an HTTP response: {exc!r}") from exc
     finally:
@@ -308,10 +315,11 @@ def check_health(base: str, timeout: float, report: dict[str, Any]) -> str:
         )
     if _missing_stage(health):
         raise Failure(
-            "not_found", f"{HEALTH} answered {health.status}: {health.excerpt(120)}",
+            "not_found",
+            f"{HEALTH} answered {health.status}: {health.excerpt(120)}",
             "API Gateway answers a REST API URL without its stage with 403 Forbidden: add the stage to the URL "
             "(`https://<id>.execute-api.<region>.amazonaws.com/prod`, the stage named in the deploy output)",
-        )  # fmt: skip
+        )
     if health.status >= 500:
         diagnosis = body.get("diagnosis") if isinstance(body, dict) else None
         if not isinstance(diagnosis, dict):
@@ -320,9 +328,11 @@ def check_health(base: str, timeout: float, report: dict[str, Any]) -> str:
         if isinstance(diagnosis, dict):
             report["diagnosis"] = diagnosis
             raise Failure(
-                "backend_failed", f"the backend did not load: {diagnosis.get('type')} in `{diagnosis.get('module')}`",
-                str(diagnosis.get("hint") or ""), http_status=health.status,
-            )  # fmt: skip
+                "backend_failed",
+                f"the backend did not load: {diagnosis.get('type')} in `{diagnosis.get('module')}`",
+                str(diagnosis.get("hint") or ""),
+                http_status=health.status,
+            )
         raise Failure(
             "server_error", f"{HEALTH} answered {health.status}: {health.excerpt()}", _server_error_hint(health)
         )
@@ -376,10 +386,15 @@ def degraded_services(status: dict[str, Any] | None) -> list[dict[str, Any]]:
 def check_cors(base: str, origin: str, timeout: float) -> dict[str, Any]:
     """What a browser on `origin` sees: a preflight for a JSON POST, then a GET with Origin."""
     preflight = request(
-        base + HEALTH, timeout, method="OPTIONS",
-        headers={"Origin": origin, "Access-Control-Request-Method": "POST",
-                 "Access-Control-Request-Headers": "content-type"},
-    )  # fmt: skip
+        base + HEALTH,
+        timeout,
+        method="OPTIONS",
+        headers={
+            "Origin": origin,
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type",
+        },
+    )
     simple = request(base + HEALTH, timeout, headers={"Origin": origin})
     problems = []
     allowed = preflight.headers.get("access-control-allow-origin")
@@ -422,16 +437,18 @@ def run(url: str, origin: str | None, timeout: float) -> dict[str, Any]:
             report["cors"] = check_cors(report["base"], origin.rstrip("/"), timeout)
         if report.get("cors") and not report["cors"]["allowed"]:
             raise Failure(
-                "cors", f"a browser on {origin} would be refused: " + "; ".join(report["cors"]["problems"]),
+                "cors",
+                f"a browser on {origin} would be refused: " + "; ".join(report["cors"]["problems"]),
                 f"add {origin.rstrip('/') if origin else ''} to CORS_ORIGINS (scheme, host and port exactly as "
                 "the browser shows them) and redeploy",
-            )  # fmt: skip
+            )
         if state == "degraded":
             names = ", ".join(s["name"] for s in report["services"]) or "unknown (no /api/status)"
             raise Failure(
-                "degraded", f"serving, but degraded: {names} on a fallback",
+                "degraded",
+                f"serving, but degraded: {names} on a fallback",
                 "the app serves meanwhile, on each service's fallback; each detail says what to fix",
-            )  # fmt: skip
+            )
         report["message"] = f"{HEALTH} answered {report['http_status']} {state}"
     except Failure as failure:
         report.update({"class": failure.kind, "message": failure.message, "hint": failure.hint})
@@ -466,8 +483,10 @@ def render(report: dict[str, Any]) -> str:
         if diagnosis.get("missing_requirements"):
             lines.append(f"  not installed from api/requirements.txt: {', '.join(diagnosis['missing_requirements'])}")
     for service in report.get("services", []):
-        lines.append(f"  service:  {service['name']} on {service['backend']} (configured {service['configured']}): "
-                     f"{service['detail'] or 'unhealthy'}")  # fmt: skip
+        lines.append(
+            f"  service:  {service['name']} on {service['backend']} (configured {service['configured']}): "
+            f"{service['detail'] or 'unhealthy'}"
+        )
     status = report.get("status")
     if status:
         loaded = "loaded" if status.get("backend_loaded") else "NOT loaded"
@@ -479,9 +498,11 @@ def render(report: dict[str, Any]) -> str:
     cors = report.get("cors")
     if cors:
         verdict = "allowed" if cors["allowed"] else "REFUSED"
-        lines.append(f"  cors:     {cors['origin']} {verdict} (preflight {cors['preflight_status']}, "
-                     f"Access-Control-Allow-Origin: {cors['allow_origin'] or 'missing'}, "
-                     f"credentials {'allowed' if cors['credentials'] else 'not allowed'})")  # fmt: skip
+        lines.append(
+            f"  cors:     {cors['origin']} {verdict} (preflight {cors['preflight_status']}, "
+            f"Access-Control-Allow-Origin: {cors['allow_origin'] or 'missing'}, "
+            f"credentials {'allowed' if cors['credentials'] else 'not allowed'})"
+        )
     if report["hint"]:
         lines.append(f"  hint:     {report['hint']}")
     return "\n".join(lines)

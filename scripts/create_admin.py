@@ -49,8 +49,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         action="store_true",
         help="if the account exists: make it an active admin, set this password, end its tokens",
     )
-    parser.add_argument("--keep-role", action="store_true",
-                        help="with --existing: only set the password and end the tokens")  # fmt: skip
+    parser.add_argument(
+        "--keep-role", action="store_true", help="with --existing: only set the password and end the tokens"
+    )
     args = parser.parse_args(argv)
     if args.keep_role and not args.existing:
         parser.error("--keep-role goes with --existing")

@@ -83,8 +83,15 @@ def max_memory_mb(pid: int) -> int | None:
 class RicFunction:
     """awslambdaric in a child process against the loopback Runtime API, with Lambda's log lines."""
 
-    def __init__(self, task_root: Path, handler: str, env: dict[str, str], memory_mb: int = 512,
-                 timeout_s: float = 30.0, log: TextIO = sys.stderr) -> None:  # fmt: skip
+    def __init__(
+        self,
+        task_root: Path,
+        handler: str,
+        env: dict[str, str],
+        memory_mb: int = 512,
+        timeout_s: float = 30.0,
+        log: TextIO = sys.stderr,
+    ) -> None:
         self.task_root, self.handler, self.env, self.memory_mb, self.log = task_root, handler, env, memory_mb, log
         self.timeout_s = timeout_s
         self._lock = threading.Lock()

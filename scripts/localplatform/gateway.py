@@ -56,9 +56,14 @@ class Gateway:
         assert route is not None, "call route() first"
         forwarded = [("X-Forwarded-For", client_ip), ("X-Forwarded-Proto", "http")]
         return events.build_event(
-            self.fmt, method, route, headers=[*headers, *forwarded], body=body or None,
-            stage=self.stage, source_ip=client_ip,
-        )  # fmt: skip
+            self.fmt,
+            method,
+            route,
+            headers=[*headers, *forwarded],
+            body=body or None,
+            stage=self.stage,
+            source_ip=client_ip,
+        )
 
     def _own_headers(self) -> Headers:
         if self.fmt == "http":

@@ -25,8 +25,17 @@ VERCEL_BODY_BYTES = 4_500_000
 
 
 class LambdaPlatform:
-    def __init__(self, root: Path, fmt: str, stage: str | None, runtime: str, handler: str, env: dict[str, str],
-                 memory_mb: int = 512, log: Any = sys.stderr) -> None:  # fmt: skip
+    def __init__(
+        self,
+        root: Path,
+        fmt: str,
+        stage: str | None,
+        runtime: str,
+        handler: str,
+        env: dict[str, str],
+        memory_mb: int = 512,
+        log: Any = sys.stderr,
+    ) -> None:
         if fmt not in events.FORMATS:
             raise ValueError(f"unknown event format {fmt!r}")
         self.gateway = Gateway(fmt, stage)
@@ -140,8 +149,14 @@ class VercelPlatform:
             merged[key] = merged[key] + joiner + value if key in merged else value
         host = merged.get("host", "localhost")
         # The local address, not a vercel.app one, so redirects the app builds stay on this server.
-        merged.update({"x-forwarded-host": host, "x-forwarded-proto": "http", "x-forwarded-for": client_ip,
-                       "x-real-ip": client_ip})  # fmt: skip
+        merged.update(
+            {
+                "x-forwarded-host": host,
+                "x-forwarded-proto": "http",
+                "x-forwarded-for": client_ip,
+                "x-real-ip": client_ip,
+            }
+        )
         return merged
 
     def _own_headers(self) -> Headers:

@@ -89,8 +89,12 @@ def serve(platform: Platform, host: str, port: int, log: Any = sys.stderr) -> No
 
 def add_arguments(parser: argparse.ArgumentParser, root: Path) -> None:
     parser.add_argument("--platform", choices=("lambda", "vercel"), required=True)
-    parser.add_argument("--format", choices=("http", "rest", "alb", "url"), default="http",
-                        help="lambda: the event source (default: http)")  # fmt: skip
+    parser.add_argument(
+        "--format",
+        choices=("http", "rest", "alb", "url"),
+        default="http",
+        help="lambda: the event source (default: http)",
+    )
     parser.add_argument("--stage", help="lambda: the API Gateway stage (rest: default prod; http: default $default)")
     runtime_help = "lambda: in this process (default), or awslambdaric in a child with Lambda's REPORT lines"
     parser.add_argument("--runtime", choices=("inproc", "ric"), default="inproc", help=runtime_help)
@@ -99,8 +103,13 @@ def add_arguments(parser: argparse.ArgumentParser, root: Path) -> None:
     parser.add_argument("--project-root", type=Path, default=root, help="the project (api/, public/, vercel.json)")
     parser.add_argument("--handler", default="index.handler", help="lambda: the handler in api/")
     parser.add_argument("--memory-mb", type=int, default=512, help="lambda: reported as Memory Size")
-    parser.add_argument("--env", action="append", default=[], metavar="NAME=VALUE",
-                        help="a variable for the function (repeat); only these and --env-file reach it")  # fmt: skip
+    parser.add_argument(
+        "--env",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a variable for the function (repeat); only these and --env-file reach it",
+    )
     parser.add_argument("--env-file", type=Path, help="NAME=VALUE lines for the function (# comments)")
 
 

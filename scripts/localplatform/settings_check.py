@@ -38,8 +38,12 @@ def invalid_settings(task_root: Path, env: dict[str, str]) -> tuple[list[str], s
     try:
         done = subprocess.run(
             [sys.executable, "-c", CHECK, str(task_root)],
-            env=env, capture_output=True, text=True, timeout=60, check=False,
-        )  # fmt: skip
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
     except (OSError, subprocess.TimeoutExpired):
         return None
     lines = done.stdout.strip().splitlines()

@@ -18,8 +18,10 @@ from pathlib import Path
 MIB = 1024 * 1024
 # manylinux2014 (glibc 2.17) is what most wheels carry; 2_28 admits wheels that dropped it.
 # Lambda's python3.12/3.13 (Amazon Linux 2023) and Vercel's build image have glibc 2.34.
-PLATFORMS = {"x86_64": ("manylinux2014_x86_64", "manylinux_2_28_x86_64"),
-             "aarch64": ("manylinux2014_aarch64", "manylinux_2_28_aarch64")}  # fmt: skip
+PLATFORMS = {
+    "x86_64": ("manylinux2014_x86_64", "manylinux_2_28_x86_64"),
+    "aarch64": ("manylinux2014_aarch64", "manylinux_2_28_aarch64"),
+}
 # What users call the architectures (Lambda says arm64) -> pip's platform suffix.
 ARCH_ALIASES = {"arm64": "aarch64", "aarch64": "aarch64", "x86_64": "x86_64", "amd64": "x86_64"}
 SKIP_DIRS = {"__pycache__", ".pytest_cache", ".mypy_cache", "tests"}
@@ -37,9 +39,25 @@ class Target:
 
 def install_wheels(requirements: Path, target: Target, into: Path) -> subprocess.CompletedProcess[str]:
     platforms = [arg for platform in PLATFORMS[target.arch] for arg in ("--platform", platform)]
-    args = [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-compile",
-            "--only-binary=:all:", "--implementation", "cp", "--python-version", target.python, *platforms,
-            "--target", str(into), "-r", str(requirements)]  # fmt: skip
+    args = [
+        sys.executable,
+        "-m",
+        "pip",
+        "install",
+        "--quiet",
+        "--disable-pip-version-check",
+        "--no-compile",
+        "--only-binary=:all:",
+        "--implementation",
+        "cp",
+        "--python-version",
+        target.python,
+        *platforms,
+        "--target",
+        str(into),
+        "-r",
+        str(requirements),
+    ]
     return subprocess.run(args, capture_output=True, text=True, timeout=900, check=False)
 
 

@@ -47,9 +47,15 @@ def check_bundle_sizes(
             zip_tree(tree, archive)
             unzipped, zipped = tree_bytes(tree), archive.stat().st_size
             largest = largest_packages(tree)
-        row = {"target": target.label, "unzipped_mb": mib(unzipped), "zipped_mb": mib(zipped),
-               "bytecode": compiled.complete, "bytecode_modules": compiled.compiled, "modules": compiled.sources,
-               "largest": [{"name": name, "mb": mib(size)} for name, size in largest]}  # fmt: skip
+        row = {
+            "target": target.label,
+            "unzipped_mb": mib(unzipped),
+            "zipped_mb": mib(zipped),
+            "bytecode": compiled.complete,
+            "bytecode_modules": compiled.compiled,
+            "modules": compiled.sources,
+            "largest": [{"name": name, "mb": mib(size)} for name, size in largest],
+        }
         measured.append(row)
         top = ", ".join(f"{name} {mib(size)}" for name, size in largest)
         result.info(f"{target.label}: {mib(unzipped)} MB unzipped, {mib(zipped)} MB zipped; largest (MB): {top}")
