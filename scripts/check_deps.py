@@ -23,12 +23,12 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from scripts.predeploy.bundle import ARCH_ALIASES, Target  # noqa: E402
-from scripts.predeploy.dependencies import check_imports  # noqa: E402
+from scripts.predeploy.bundle import DEFAULT_TARGETS, check_bundle  # noqa: E402
+from scripts.predeploy.deployment_tree import ARCH_ALIASES, Target  # noqa: E402
 from scripts.predeploy.entrypoint import check_entrypoint  # noqa: E402
-from scripts.predeploy.isolated import check_isolated_install  # noqa: E402
+from scripts.predeploy.imports import check_imports  # noqa: E402
+from scripts.predeploy.install import check_install  # noqa: E402
 from scripts.predeploy.report import CheckResult, render_json, render_result, render_verdict  # noqa: E402
-from scripts.predeploy.sizes import DEFAULT_TARGETS, check_bundle_sizes  # noqa: E402
 
 CHECKS = ("entrypoint", "imports", "install", "bundle")
 
@@ -69,8 +69,8 @@ def main(argv: list[str] | None = None) -> int:
     runners: dict[str, Callable[[], CheckResult]] = {
         "entrypoint": lambda: check_entrypoint(root),
         "imports": lambda: check_imports(root),
-        "install": lambda: check_isolated_install(root, args.python_version, args.python),
-        "bundle": lambda: check_bundle_sizes(root, args.targets, args.budget_unzipped_mb, args.budget_zipped_mb),
+        "install": lambda: check_install(root, args.python_version, args.python),
+        "bundle": lambda: check_bundle(root, args.targets, args.budget_unzipped_mb, args.budget_zipped_mb),
     }
     results = []
     if not args.json:

@@ -1,105 +1,92 @@
-"""Build a deployment tree from binary wheels for a target (Python, architecture), and measure it.
+"""The `bundle` check: the bundle for each target, unzipped and zipped, against the platforms and a budget.
 
-`pip install --platform ... --only-binary=:all:` fetches what Lambda and Vercel would run, from
-any machine: nothing is built from source, so a package without a wheel for the target fails here
-and not at deploy time. Used by check 4 and by scripts/package_lambda.py.
+Each bundle is built as scripts/package_lambda.py builds it, bytecode included (compiled with a
+Python of the target's version), and the check reports whether every module carries it.
 """
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import sys
-import zipfile
-from collections import defaultdict
-from dataclasses import dataclass
+import tempfile
 from pathlib import Path
+from typing import Any
 
-MIB = 1024 * 1024
-# manylinux2014 (glibc 2.17) is what most wheels carry; 2_28 admits wheels that dropped it.
-# Lambda's python3.12/3.13 (Amazon Linux 2023) and Vercel's build image have glibc 2.34.
-PLATFORMS = {
-    "x86_64": ("manylinux2014_x86_64", "manylinux_2_28_x86_64"),
-    "aarch64": ("manylinux2014_aarch64", "manylinux_2_28_aarch64"),
-}
-# What users call the architectures (Lambda says arm64) -> pip's platform suffix.
-ARCH_ALIASES = {"arm64": "aarch64", "aarch64": "aarch64", "x86_64": "x86_64", "amd64": "x86_64"}
-SKIP_DIRS = {"__pycache__", ".pytest_cache", ".mypy_cache", "tests"}
+from scripts.predeploy.bytecode import coverage
+from scripts.predeploy.deployment_tree import (
+    MIB,
+    NoWheelsError,
+    Target,
+    build_tree,
+    largest_packages,
+    mib,
+    tree_bytes,
+    zip_tree,
+)
+from scripts.predeploy.report import CheckResult
 
-
-@dataclass(frozen=True)
-class Target:
-    python: str  # "3.12"
-    arch: str  # "x86_64" | "aarch64"
-
-    @property
-    def label(self) -> str:
-        return f"python{self.python}-{self.arch}"
-
-
-def install_wheels(requirements: Path, target: Target, into: Path) -> subprocess.CompletedProcess[str]:
-    platforms = [arg for platform in PLATFORMS[target.arch] for arg in ("--platform", platform)]
-    args = [
-        sys.executable,
-        "-m",
-        "pip",
-        "install",
-        "--quiet",
-        "--disable-pip-version-check",
-        "--no-compile",
-        "--only-binary=:all:",
-        "--implementation",
-        "cp",
-        "--python-version",
-        target.python,
-        *platforms,
-        "--target",
-        str(into),
-        "-r",
-        str(requirements),
-    ]
-    return subprocess.run(args, capture_output=True, text=True, timeout=900, check=False)
+# Hard limits (bytes). Lambda: 250 MB unzipped incl. layers, 50 MB zipped for a direct upload.
+# Vercel: 250 MB per function bundle; between 225 and 500 MiB it installs packages at cold start.
+LIMITS = [  # (what, bytes, applies to the zipped size)
+    ("Lambda unzipped", 250 * MIB, False),
+    ("Lambda zipped (direct upload)", 50 * MIB, True),
+    ("Vercel bundle", 250 * MIB, False),
+]
+DEFAULT_TARGETS = [Target(py, arch) for py in ("3.12", "3.13") for arch in ("x86_64", "aarch64")]
 
 
-def copy_code(api: Path, into: Path) -> None:
-    """The function's own code (api/ without caches and tests) at the root of the bundle."""
-    for path in sorted(api.rglob("*")):
-        relative = path.relative_to(api)
-        if any(part in SKIP_DIRS or part.startswith(".") for part in relative.parts) or path.suffix == ".pyc":
-            continue
-        if path.is_file():
-            (into / relative).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(path, into / relative)
-
-
-def zip_tree(tree: Path, archive: Path) -> None:
-    with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
-        for path in sorted(tree.rglob("*")):
-            if path.is_file():  # __pycache__ too: the bytecode compiled for the target
-                zf.write(path, path.relative_to(tree))
-
-
-def tree_bytes(tree: Path) -> int:
-    return sum(p.stat().st_size for p in tree.rglob("*") if p.is_file() and not p.is_symlink())
-
-
-def largest_packages(tree: Path, count: int = 10) -> list[tuple[str, int]]:
-    """Top-level entries by size; a distribution's metadata folder counts with its package."""
-    sizes: dict[str, int] = defaultdict(int)
-    for entry in tree.iterdir():
-        name = entry.name
-        if name.endswith((".dist-info", ".data")):
-            name = name.split("-")[0].lower()
-        size = tree_bytes(entry) if entry.is_dir() else entry.stat().st_size
-        sizes[name.removesuffix(".py")] += size
-    return sorted(sizes.items(), key=lambda item: item[1], reverse=True)[:count]
-
-
-def mib(size: int) -> float:
-    return round(size / MIB, 1)
-
-
-def fresh_dir(path: Path) -> Path:
-    shutil.rmtree(path, ignore_errors=True)
-    path.mkdir(parents=True)
-    return path
+def check_bundle(
+    root: Path,
+    targets: list[Target] = DEFAULT_TARGETS,
+    budget_unzipped_mb: float = 60.0,
+    budget_zipped_mb: float = 20.0,
+) -> CheckResult:
+    result = CheckResult("bundle")
+    measured: list[dict[str, Any]] = []
+    for target in targets:
+        with tempfile.TemporaryDirectory(prefix=f"predeploy-{target.label}-") as tmp:
+            tree = Path(tmp) / "bundle"
+            try:
+                compile_error = build_tree(root / "api", target, tree)
+            except NoWheelsError as exc:
+                tail = "\n".join(str(exc).splitlines()[-8:])
+                result.error(f"{target.label}: no binary wheels for every pin (nothing is compiled at deploy):\n{tail}")
+                continue
+            compiled = coverage(tree, target.python)
+            archive = Path(tmp) / "bundle.zip"
+            zip_tree(tree, archive)
+            unzipped, zipped = tree_bytes(tree), archive.stat().st_size
+            largest = largest_packages(tree)
+        row = {
+            "target": target.label,
+            "unzipped_mb": mib(unzipped),
+            "zipped_mb": mib(zipped),
+            "bytecode": compiled.complete,
+            "bytecode_modules": compiled.compiled,
+            "modules": compiled.sources,
+            "largest": [{"name": name, "mb": mib(size)} for name, size in largest],
+        }
+        measured.append(row)
+        top = ", ".join(f"{name} {mib(size)}" for name, size in largest)
+        result.info(f"{target.label}: {mib(unzipped)} MB unzipped, {mib(zipped)} MB zipped; largest (MB): {top}")
+        if compiled.complete:
+            result.info(f"{target.label}: {compiled.describe()}")
+        else:
+            # Sizes without bytecode are too small by ~30 %, and such a bundle is slow to start.
+            result.warning(f"{target.label}: {compiled.describe()}" + (f"\n{compile_error}" if compile_error else ""))
+        over = [
+            f"{what} limit {mib(limit)} MB"
+            for what, limit, of_zip in LIMITS
+            if (zipped if of_zip else unzipped) > limit
+        ]
+        if unzipped > budget_unzipped_mb * MIB:
+            over.append(f"budget {budget_unzipped_mb:g} MB unzipped")
+        if zipped > budget_zipped_mb * MIB:
+            over.append(f"budget {budget_zipped_mb:g} MB zipped")
+        if over:
+            result.error(f"{target.label} is over the {'; the '.join(over)}: drop or replace the largest packages")
+    worst = max((row["unzipped_mb"] for row in measured), default=0.0)
+    result.summary = (
+        f"{len(measured)} target{'' if len(measured) == 1 else 's'}, largest {worst} MB unzipped "
+        f"(budget {budget_unzipped_mb:g} MB unzipped / {budget_zipped_mb:g} MB zipped)"
+    )
+    result.data = {"targets": measured, "budget_unzipped_mb": budget_unzipped_mb, "budget_zipped_mb": budget_zipped_mb}
+    return result

@@ -1,4 +1,4 @@
-"""Check 1: `api/index.py` is the one function, found the way Vercel finds it.
+"""The `entrypoint` check: `api/index.py` is the one function, found the way Vercel finds it.
 
 Vercel reads every `api/**/*.py` statically: the first top-level statement that binds `app` or
 `application`, or a top-level `class handler`, makes that file a function of its own. A backend

@@ -1,141 +1,99 @@
-"""Check 2: every third-party import under `api/` comes from an exact pin in `api/requirements.txt`.
+"""The `imports` check: every third-party import under `api/` comes from an exact pin in `api/requirements.txt`.
 
-Imports are read from the AST, lazy ones in functions included, and so are
-`importlib.import_module("literal")` calls (the loader imports the backend and Mangum that way).
-Imports under `if TYPE_CHECKING:` and inside `try/except ImportError` are optional at run time
-and only noted. Modules map to distributions through the metadata of the Python running the check.
+Unpinned imports fail the check; pins that are not exact fail it too (the next release would be
+deployed untested); pins never imported are reported as unused or transitive-only.
 """
 
 from __future__ import annotations
 
-import ast
 import importlib.metadata as metadata
-import re
-from dataclasses import dataclass
+import sys
+from collections import defaultdict
 from pathlib import Path
 
-from scripts.predeploy.entrypoint import python_files
-from scripts.predeploy.requirements import PinFile, normalise
-
-OPTIONAL_ERRORS = {"ImportError", "ModuleNotFoundError"}
-
-
-@dataclass(frozen=True)
-class ImportSite:
-    module: str  # top-level name
-    where: str  # path:line
-    optional: bool
+from scripts.predeploy.distributions import KNOWN_ALIASES, is_installed, provided_modules, requirers
+from scripts.predeploy.import_sites import ImportSite, collect_imports, first_party
+from scripts.predeploy.report import CheckResult
+from scripts.predeploy.requirements import Pin, normalise, read_pins
 
 
-class _Collector(ast.NodeVisitor):
-    def __init__(self, where: str) -> None:
-        self.where = where
-        self.sites: list[ImportSite] = []
-        self._optional = 0
-
-    def _add(self, name: str, node: ast.AST) -> None:
-        top = name.split(".")[0]
-        if top:
-            self.sites.append(ImportSite(top, f"{self.where}:{getattr(node, 'lineno', 0)}", self._optional > 0))
-
-    def visit_Import(self, node: ast.Import) -> None:
-        for alias in node.names:
-            self._add(alias.name, node)
-
-    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
-        if node.level == 0 and node.module:
-            self._add(node.module, node)
-
-    def visit_Call(self, node: ast.Call) -> None:
-        func = node.func
-        name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
-        if name == "import_module" and node.args and isinstance(node.args[0], ast.Constant):
-            if isinstance(node.args[0].value, str) and not node.args[0].value.startswith("."):
-                self._add(node.args[0].value, node)
-        self.generic_visit(node)
-
-    def visit_If(self, node: ast.If) -> None:
-        test = node.test
-        if (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
-            isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
-        ):
-            self._visit_optional(node.body)
-            for child in node.orelse:
-                self.visit(child)
-            return
-        self.generic_visit(node)
-
-    def visit_Try(self, node: ast.Try) -> None:
-        caught = (
-            {n.id for h in node.handlers if h.type for n in ast.walk(h.type) if isinstance(n, ast.Name)}
-            if node.handlers
-            else set()
-        )
-        if caught & OPTIONAL_ERRORS:
-            self._visit_optional(node.body)
-            for child in [*node.handlers, *node.orelse, *node.finalbody]:
-                self.visit(child)
-            return
-        self.generic_visit(node)
-
-    def _visit_optional(self, body: list[ast.stmt]) -> None:
-        self._optional += 1
-        for child in body:
-            self.visit(child)
-        self._optional -= 1
+def _where(sites: list[ImportSite]) -> str:
+    shown = ", ".join(site.where for site in sites[:3])
+    return shown + (f" and {len(sites) - 3} more" if len(sites) > 3 else "")
 
 
-def collect_imports(root: Path) -> list[ImportSite]:
-    sites: list[ImportSite] = []
-    for path in python_files(root / "api"):
-        collector = _Collector(str(path.relative_to(root)))
-        collector.visit(ast.parse(path.read_text(encoding="utf-8"), str(path)))
-        sites.extend(collector.sites)
-    return sites
-
-
-def first_party(api: Path) -> set[str]:
-    names = {"api"}
-    for entry in api.iterdir():
-        if entry.is_dir() and not entry.name.startswith((".", "__")):
-            names.add(entry.name)
-        elif entry.suffix == ".py":
-            names.add(entry.stem)
-    return names
-
-
-def provided_modules(dist_key: str) -> set[str]:
-    """Top-level modules an installed distribution provides (its name as a guess when not installed)."""
-    guess = {dist_key.replace("-", "_")}
-    try:
-        dist = metadata.distribution(dist_key)
-    except metadata.PackageNotFoundError:
-        return guess
-    top = (dist.read_text("top_level.txt") or "").split()
-    files = {
-        str(f).split("/")[0].removesuffix(".py") for f in dist.files or [] if "/" in str(f) or str(f).endswith(".py")
-    }
-    return guess | set(top) | {f for f in files if f.isidentifier()}
-
-
-def is_installed(dist_key: str) -> bool:
-    try:
-        metadata.distribution(dist_key)
-    except metadata.PackageNotFoundError:
-        return False
-    return True
-
-
-def requirers(dist_key: str, pins: PinFile) -> list[str]:
-    """Pinned distributions that (per installed metadata) depend on `dist_key`."""
-    found = []
+def check_imports(root: Path) -> CheckResult:
+    result = CheckResult("imports")
+    path = root / "api" / "requirements.txt"
+    if not path.is_file():
+        result.error("api/requirements.txt is missing: Vercel and `sam build` install the function's packages from it")
+        result.summary = "no api/requirements.txt"
+        return result
+    pins = read_pins(path)
+    for problem in pins.problems:
+        result.error(f"api/requirements.txt {problem}")
     for pin in pins.pins:
-        try:
-            requires = metadata.distribution(pin.key).requires or []
-        except metadata.PackageNotFoundError:
+        if not pin.exact:
+            result.error(
+                f"api/requirements.txt:{pin.line_no}: `{pin.text}` is not an exact pin (`==version`): "
+                "the next release would be deployed untested"
+            )
+    by_module: dict[str, list[Pin]] = defaultdict(list)
+    for pin in pins.pins:
+        for module in provided_modules(pin.key):
+            by_module[module].append(pin)
+    for module, dist in KNOWN_ALIASES.items():
+        by_module[module].extend(pin for pin in pins.pins if pin.key == dist)
+    installed = metadata.packages_distributions()
+    skip = set(sys.stdlib_module_names) | first_party(root / "api") | {"__future__"}
+    used: set[str] = set()
+    missing: dict[str, list[ImportSite]] = defaultdict(list)
+    optional: dict[str, list[ImportSite]] = defaultdict(list)
+    sites = collect_imports(root)
+    for site in sites:
+        if site.module in skip:
             continue
-        for req in requires:
-            match = re.match(r"[A-Za-z0-9._-]+", req)
-            if match and normalise(match.group()) == dist_key and "extra ==" not in req:
-                found.append(pin.name)
-    return found
+        providers = by_module.get(site.module) or [
+            pin for pin in pins.pins for dist in installed.get(site.module, []) if normalise(dist) == pin.key
+        ]
+        if providers:
+            used.update(pin.key for pin in providers)
+        elif site.optional:
+            optional[site.module].append(site)
+        else:
+            missing[site.module].append(site)
+    for module, where in sorted(missing.items()):
+        dists = sorted({normalise(d) for d in installed.get(module, [])})
+        dist = dists[0] if dists else KNOWN_ALIASES.get(module, module.replace("_", "-").lower())
+        via = requirers(dist, pins) if dists else []
+        how = f" (here it is installed only as a dependency of {', '.join(via)})" if via else ""
+        result.error(
+            f"`{module}` is imported ({_where(where)}) but api/requirements.txt does not pin it{how}: "
+            f"the deployed function would fail with ModuleNotFoundError. Add `{dist}==<version>`."
+        )
+    for module, where in sorted(optional.items()):
+        result.info(f"`{module}` is imported optionally ({_where(where)}) and not pinned")
+    known_graph = any(is_installed(pin.key) for pin in pins.pins)
+    for pin in pins.pins:
+        if pin.key in used:
+            continue
+        via = requirers(pin.key, pins)
+        if via:
+            result.warning(
+                f"{pin.name} is pinned but never imported: transitive-only (a dependency of {', '.join(via)})"
+            )
+        elif known_graph:
+            result.warning(f"{pin.name} is pinned but never imported: unused (it only makes the bundle bigger)")
+        else:
+            result.warning(
+                f"{pin.name} is pinned but never imported (unused or transitive-only: the pins are not "
+                "installed where the check runs, so it cannot tell; run it from the project's venv)"
+            )
+    third_party = len({s.module for s in sites if s.module not in skip})
+    result.summary = f"{third_party} third-party modules imported, {len(pins.pins)} pins"
+    result.data = {
+        "pins": [pin.text for pin in pins.pins],
+        "unpinned_imports": sorted(missing),
+        "unused_pins": sorted(pin.name for pin in pins.pins if pin.key not in used),
+    }
+    return result

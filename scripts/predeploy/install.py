@@ -1,4 +1,4 @@
-"""Check 3: a fresh venv with only `api/requirements.txt`, then `/api/status` through `handler`.
+"""The `install` check: a fresh venv with only `api/requirements.txt`, then `/api/status` through `handler`.
 
 Static analysis cannot see a package the backend needs only at run time: an extra such as
 `pydantic[email]` or `sqlalchemy[asyncio]`, a dependency imported by a dependency. Loading the
@@ -46,7 +46,7 @@ def _tail(text: str, lines: int = 12) -> str:
     return "\n".join(text.strip().splitlines()[-lines:])
 
 
-def check_isolated_install(root: Path, python_version: str = "3.12", python: str | None = None) -> CheckResult:
+def check_install(root: Path, python_version: str = "3.12", python: str | None = None) -> CheckResult:
     result = CheckResult("install")
     python = python or find_python(python_version)
     if python is None:
