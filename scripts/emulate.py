@@ -14,12 +14,9 @@ decoded. Exit status: 0 on an answer, 1 on a 5xx with `--fail-on-5xx`, 2 when th
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import os
 import sys
-import time
-import uuid
 from pathlib import Path
 from typing import Any
 
@@ -28,37 +25,17 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from scripts.localplatform import events, ric, serve  # noqa: E402
-
-
-class LocalContext:
-    """The fields of Lambda's context object the template (and Mangum) read."""
-
-    def __init__(self, function_name: str, memory_mb: int, timeout_s: float) -> None:
-        self.aws_request_id = str(uuid.uuid4())
-        self.function_name = function_name
-        self.function_version = "$LATEST"
-        self.memory_limit_in_mb = str(memory_mb)
-        self.invoked_function_arn = f"arn:aws:lambda:us-east-1:{events.ACCOUNT}:function:{function_name}"
-        self.log_group_name = f"/aws/lambda/{function_name}"
-        self.log_stream_name = "local"
-        self._deadline = time.monotonic() + timeout_s
-
-    def get_remaining_time_in_millis(self) -> int:
-        return max(0, int((self._deadline - time.monotonic()) * 1000))
+from scripts.localplatform.context import LocalContext  # noqa: E402
+from scripts.localplatform.functions import import_handler, in_process_variables  # noqa: E402
 
 
 def invoke_in_process(task_root: Path, handler: str, event: Any, env: dict[str, str]) -> Any:
     """Import the handler as Lambda does (task root on sys.path, Lambda's variables set) and call it."""
-    lambda_env = ric.lambda_environment(task_root, handler, "")
-    for name in ("AWS_LAMBDA_RUNTIME_API", "PYTHONPATH"):
-        lambda_env.pop(name)
-    for name, value in lambda_env.items():
+    variables = in_process_variables(task_root, handler)
+    for name, value in variables.items():
         os.environ.setdefault(name, value)
     os.environ.update(env)
-    sys.path.insert(0, str(task_root))
-    module_name, function = handler.rsplit(".", 1)
-    function_obj = getattr(importlib.import_module(module_name), function)
-    return function_obj(event, LocalContext(lambda_env["AWS_LAMBDA_FUNCTION_NAME"], 512, 30.0))
+    return import_handler(task_root, handler)(event, LocalContext(variables["AWS_LAMBDA_FUNCTION_NAME"]))
 
 
 def build_parser() -> argparse.ArgumentParser:

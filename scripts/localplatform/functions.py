@@ -22,7 +22,24 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from scripts.localplatform import ric
+from scripts.localplatform.context import LocalContext
 from scripts.localplatform.rapi import Outcome
+
+
+def in_process_variables(task_root: Path, handler: str, memory_mb: int = 512) -> dict[str, str]:
+    """Lambda's variables for a handler imported into this process: no Runtime API to reach, and
+    the task root goes on sys.path instead of PYTHONPATH."""
+    variables = ric.lambda_environment(task_root, handler, "", memory_mb=memory_mb)
+    for name in ("AWS_LAMBDA_RUNTIME_API", "PYTHONPATH"):
+        variables.pop(name)
+    return variables
+
+
+def import_handler(task_root: Path, handler: str) -> Any:
+    """`module.function` imported from the task root, as the runtime client imports it."""
+    sys.path.insert(0, str(task_root))
+    module, function = handler.rsplit(".", 1)
+    return getattr(importlib.import_module(module), function)
 
 
 @dataclass(frozen=True)
@@ -44,18 +61,11 @@ class InProcessFunction:
 
     def _load(self) -> Any:
         if self._handler is None:
-            variables = ric.lambda_environment(self.task_root, self.handler_name, "", memory_mb=self.memory_mb)
-            for name in ("AWS_LAMBDA_RUNTIME_API", "PYTHONPATH"):
-                variables.pop(name)
-            os.environ.update({**variables, **self.env})
-            sys.path.insert(0, str(self.task_root))
-            module, function = self.handler_name.rsplit(".", 1)
-            self._handler = getattr(importlib.import_module(module), function)
+            os.environ.update({**in_process_variables(self.task_root, self.handler_name, self.memory_mb), **self.env})
+            self._handler = import_handler(self.task_root, self.handler_name)
         return self._handler
 
     def _run(self, event: Any) -> Invocation:
-        from scripts.emulate import LocalContext  # the context object `emulate.py invoke` uses
-
         context = LocalContext(os.environ.get("AWS_LAMBDA_FUNCTION_NAME", "local-function"), self.memory_mb, 30.0)
         try:
             return Invocation(context.aws_request_id, True, self._load()(event, context))
