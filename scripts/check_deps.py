@@ -22,6 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+# failsafe's requirements reader, the one the fallback uses (standard library only, like this check).
+sys.path.insert(1, str(ROOT / "api"))
 
 from scripts.predeploy.bundle import DEFAULT_TARGETS, check_bundle  # noqa: E402
 from scripts.predeploy.deployment_tree import ARCH_ALIASES, Target  # noqa: E402

@@ -14,6 +14,8 @@ import traceback
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from failsafe.requirements import requirement_names
+
 # Import names whose distribution on PyPI has another name. A miss falls back to the import name
 # with '_' -> '-', which is right for most packages.
 DISTRIBUTIONS = {
@@ -62,23 +64,6 @@ def redact(text: str, environ: dict[str, str] | None = None) -> str:
             text = text.replace(value, "***")
     text = _URL_CREDENTIALS.sub(r"\1***@", text)
     return _SECRET_ASSIGNMENT.sub(r"\1\2***", text)
-
-
-def requirement_names(requirements: Path) -> list[str]:
-    """Distribution names in a requirements file (no versions, extras, markers or options)."""
-    try:
-        lines = requirements.read_text(encoding="utf-8").splitlines()
-    except OSError:
-        return []
-    names = []
-    for line in lines:
-        line = line.split("#", 1)[0].strip()
-        if not line or line.startswith("-"):
-            continue
-        match = re.match(r"[A-Za-z0-9][A-Za-z0-9._-]*", line)
-        if match:
-            names.append(match.group(0))
-    return names
 
 
 def missing_requirements(requirements: Path) -> list[str]:

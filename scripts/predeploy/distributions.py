@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib.metadata as metadata
 import re
 
-from scripts.predeploy.requirements import PinFile, normalise
+from failsafe.requirements import PinFile, normalise
 
 # Import names that differ from their distribution's, for pins not installed where the check runs.
 KNOWN_ALIASES = {

@@ -11,10 +11,10 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
+from failsafe.requirements import Pin, normalise, read_pins
 from scripts.predeploy.distributions import KNOWN_ALIASES, is_installed, provided_modules, requirers
 from scripts.predeploy.import_sites import ImportSite, collect_imports, first_party
 from scripts.predeploy.report import CheckResult
-from scripts.predeploy.requirements import Pin, normalise, read_pins
 
 
 def _where(sites: list[ImportSite]) -> str:

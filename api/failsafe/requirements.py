@@ -1,16 +1,26 @@
-"""A reader for `api/requirements.txt`: one exact pin per line, what the platforms install."""
+"""Read a requirements file the way the platforms install it: one `name[extras] spec ; marker` a line.
+
+Standard library only: the fallback reads `api/requirements.txt` to name what is not installed
+when the backend cannot load, and the pre-deploy check reads it before anything is installed.
+Options and includes (`-r`, `--index-url`) and direct references (`name @ url`) are not pins: the
+reader lists them as problems, with why, and leaves them out of the pins.
+"""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 # name[extras] (op version)? (; marker)?  -- the subset of PEP 508 a pin file needs.
 _LINE = re.compile(
     r"^(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[(?P<extras>[^\]]*)\])?\s*"
     r"(?P<spec>[<>=!~][^;]*)?(;(?P<marker>.*))?$"
 )
+# As pip reads comments: `#` at the start of a line or after white space.
+_COMMENT = re.compile(r"(^|\s)#.*$")
+# One `==` with a full version; `==1.*` is a range in disguise.
+_EXACT = re.compile(r"==\s*[A-Za-z0-9.+!-]+")
 
 
 def normalise(name: str) -> str:
@@ -18,8 +28,7 @@ def normalise(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
-@dataclass(frozen=True)
-class Pin:
+class Pin(NamedTuple):
     name: str
     extras: tuple[str, ...]
     spec: str
@@ -32,23 +41,22 @@ class Pin:
 
     @property
     def exact(self) -> bool:
-        # One `==` with a full version; `==1.*` is a range in disguise.
-        return bool(re.fullmatch(r"==\s*[A-Za-z0-9.+!-]+", self.spec.strip()))
+        return _EXACT.fullmatch(self.spec.strip()) is not None
 
 
-@dataclass(frozen=True)
-class PinFile:
+class PinFile(NamedTuple):
     path: Path
     pins: list[Pin]
     problems: list[str]  # lines this reader does not accept, with why
 
 
 def read_pins(path: Path) -> PinFile:
+    """The pins of a requirements file; raises OSError when it cannot be read."""
     pins: list[Pin] = []
     problems: list[str] = []
     for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        line = raw.split(" #", 1)[0].strip()
-        if not line or line.startswith("#"):
+        line = _COMMENT.sub("", raw).strip()
+        if not line:
             continue
         if line.startswith("-"):
             problems.append(f"line {number}: `{line}`: options and includes are not followed; pin packages here")
@@ -60,3 +68,11 @@ def read_pins(path: Path) -> PinFile:
         extras = tuple(e.strip() for e in (match["extras"] or "").split(",") if e.strip())
         pins.append(Pin(match["name"], extras, (match["spec"] or "").strip(), number, line))
     return PinFile(path, pins, problems)
+
+
+def requirement_names(path: Path) -> list[str]:
+    """The distribution names pinned in a requirements file; none when it cannot be read."""
+    try:
+        return [pin.name for pin in read_pins(path).pins]
+    except OSError:
+        return []
