@@ -45,7 +45,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "api"))
 from _runner import verdict  # noqa: E402
 
-from tests.auth.servers import instance  # noqa: E402
+from tests.support.servers import instance  # noqa: E402
 
 if TYPE_CHECKING:  # imported in main(): the load-generating child process does not need it
     from backend_app.core.passwords import PasswordHasher

@@ -42,7 +42,7 @@ from backend_app.main import create_app
 from scripts.localplatform.vercel import VercelProcess
 from scripts.predeploy.bytecode import coverage
 from scripts.predeploy.interpreters import find_python
-from tests.auth.postgres import create_database, drop_database
+from tests.support.postgres import create_database, drop_database
 
 TARGETS = {"lambda_health": 1.5, "lambda_auth": 1.6, "vercel": 1.5}
 SECRET = "bench-secret-key-0123456789abcdef0123456789"

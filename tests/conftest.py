@@ -1,7 +1,11 @@
-"""Shared fixtures. `api/` is importable the way the platforms import it (see api/index.py)."""
+"""Shared fixtures. `api/` is importable the way the platforms import it (see api/index.py).
+
+`database_url` runs a test on an SQLite file, then on a scratch PostgreSQL database (`pg_url`).
+"""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import functools
 import importlib
@@ -14,6 +18,8 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 import pytest
+
+from tests.support import postgres
 
 ROOT = Path(__file__).resolve().parent.parent
 API = ROOT / "api"
@@ -28,6 +34,8 @@ for entry in (str(ROOT), str(API)):
 # this one; tests of a missing key remove or override it explicitly.
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-never-deployed-0123456789")
 IN_CI = os.environ.get("CI", "").lower() == "true"
+# Fixtures that tests in several folders use (callers through every entry, broken project copies).
+pytest_plugins = ("tests.support.callers", "tests.support.platforms")
 
 
 def unavailable(reason: str) -> NoReturn:
@@ -97,3 +105,22 @@ def dev_entry() -> Iterator[Any]:
     """`api.index` as `scripts/dev.sh` runs it: ENVIRONMENT=development said explicitly."""
     with entry_under({"ENVIRONMENT": "development"}) as module:
         yield module
+
+
+@pytest.fixture(scope="session")
+def pg_url() -> Iterator[str]:
+    problem = postgres.server_problem()
+    if problem:
+        unavailable(f"{problem}; these tests run against a real PostgreSQL")
+    name, url = postgres.create_database()
+    yield url
+    postgres.drop_database(name)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Any) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path}/app.sqlite3"
+    url: str = request.getfixturevalue("pg_url")
+    asyncio.run(postgres.truncate(url))
+    return url

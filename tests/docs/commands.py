@@ -58,7 +58,7 @@ CLOUD = "needs a cloud account"
 PLACEHOLDER = "a placeholder URL: your deployment's"
 CHECK_DEPS = (
     "installs api/requirements.txt for four target platforms from PyPI; .ci/run runs it on every CI run "
-    "and tests/deploy/test_check_deps.py tests it"
+    "and tests/scripts/deploy/test_check_deps.py tests it"
 )
 
 COMMANDS: dict[str, Entry] = {
@@ -111,7 +111,7 @@ COMMANDS: dict[str, Entry] = {
     "python -m pytest": NotRun(TEST_COMMAND),
     # docs/architecture.md, docs/security.md, docs/adding-a-resource.md
     "DATABASE_URL=postgresql://... .venv/bin/python scripts/migrate.py": NotRun(
-        "a placeholder URL: your PostgreSQL database's (tests/auth/postgres.py migrates scratch databases with it)"
+        "a placeholder URL: your PostgreSQL database's (tests/support/postgres.py migrates scratch databases with it)"
     ),
     ".venv/bin/alembic -c migrations/alembic.ini upgrade head": NotRun(
         "needs DATABASE_URL of your PostgreSQL database; the same migrations as scripts/migrate.py"
@@ -120,7 +120,7 @@ COMMANDS: dict[str, Entry] = {
         "a placeholder URL: your database's (the getting-started form runs)"
     ),
     "bash scripts/test.sh tests/notes": NotRun(
-        "the worked example's own run: tests/operate/test_readme_example.py applies the page and runs tests/notes"
+        "the worked example's own run: tests/docs/test_readme_example.py applies the page and runs tests/notes"
     ),
     # docs/deploy-vercel.md, docs/deploy-aws.md, docs/pre-deploy-check.md, docs/configuration.md
     "npm i -g vercel": NotRun("a global install (docs/testing.md: scripts/tools/vercel.sh installs it into .tools/)"),
@@ -132,23 +132,23 @@ COMMANDS: dict[str, Entry] = {
     "vercel deploy": NotRun(CLOUD),
     "vercel deploy --prebuilt": NotRun(CLOUD),
     "vercel build --standalone": NotRun(
-        "needs the Vercel CLI from the tools set-up step; tests/deploy/test_vercel_build.py runs it"
+        "needs the Vercel CLI from the tools set-up step; tests/scripts/deploy/test_vercel_build.py runs it"
     ),
     "vercel build": NotRun(
-        "needs the Vercel CLI from the tools set-up step; tests/deploy/test_vercel_build.py runs it"
+        "needs the Vercel CLI from the tools set-up step; tests/scripts/deploy/test_vercel_build.py runs it"
     ),
     "bash scripts/tools/sam.sh": NotRun(TOOLS),
     "bash scripts/setup-tools.sh": NotRun(TOOLS),
     "VENV=.venv-3.13 PYTHON_VERSION=3.13 bash scripts/bootstrap.sh": NotRun(
         "a second venv on Python 3.13 (~1 min of installs); .ci/run makes it on every run"
     ),
-    "sam build": NotRun("needs the SAM CLI from the tools set-up step; tests/deploy/test_sam_build.py runs it"),
+    "sam build": NotRun("needs the SAM CLI from the tools set-up step; tests/scripts/deploy/test_sam_build.py runs it"),
     "sam validate --lint": NotRun(
-        "needs the SAM CLI from the tools set-up step; tests/deploy/test_sam_build.py runs it"
+        "needs the SAM CLI from the tools set-up step; tests/scripts/deploy/test_sam_build.py runs it"
     ),
     "sam deploy --guided": NotRun(CLOUD),
     "python scripts/package_lambda.py [--python 3.12|3.13] [--arch arm64|x86_64]": NotRun(
-        "a synopsis (the brackets are options); tests/deploy/test_package_lambda.py builds the zip"
+        "a synopsis (the brackets are options); tests/scripts/deploy/test_package_lambda.py builds the zip"
     ),
     ".venv/bin/python scripts/check_deps.py --only entrypoint,imports": Run(expect="entrypoint"),
     ".venv/bin/python scripts/check_deps.py --json": NotRun(CHECK_DEPS),
@@ -159,7 +159,7 @@ COMMANDS: dict[str, Entry] = {
     "python3 scripts/check_connection.py https://your-app.vercel.app --json --timeout 5": NotRun(PLACEHOLDER),
     "python3 scripts/check_connection.py https://your-app": NotRun(PLACEHOLDER),
     "python3 scripts/check_connection.py http://localhost:8000": NotRun(
-        "describes a server reachable only inside a container or VM (tests/operate/test_check_connection.py has it)"
+        "describes a server reachable only inside a container or VM (tests/scripts/test_check_connection.py has it)"
     ),
     "python3 scripts/check_connection.py https://your-api --origin https://your-frontend": NotRun(PLACEHOLDER),
     "python3 scripts/check_connection.py <api> --origin <page origin>": NotRun(PLACEHOLDER),

@@ -25,7 +25,7 @@ import pytest
 
 from tests.conftest import ROOT, unavailable
 from tests.docs.commands import COMMANDS, NotRun, Run, Server
-from tests.sockets import free_port
+from tests.support.sockets import free_port
 
 pytestmark = pytest.mark.slow
 

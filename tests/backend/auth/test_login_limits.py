@@ -1,0 +1,103 @@
+"""Password attempts are limited per account and address (`RATE_LIMIT_AUTH`) and per account
+(`RATE_LIMIT_ACCOUNT`); the middleware's per-address limit still applies to /api/auth/ as a whole."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from tests.backend.conftest import PASSWORD, SECRET
+from tests.backend.events import Kind, Reply, bearer, event
+
+Call = Callable[..., Reply]
+
+
+@pytest.fixture
+def call_with(tmp_path: Any, load_entry: Any) -> Callable[[dict[str, str]], Call]:
+    def start(limits: dict[str, str]) -> Call:
+        env = {"ENVIRONMENT": "production", "SECRET_KEY": SECRET, "REDIS_URL": "",
+               "DATABASE_URL": f"sqlite:///{tmp_path}/limits.sqlite3", "RATE_LIMIT_DEFAULT": "1000/minute"}  # fmt: skip
+        entry = load_entry({**env, **limits})
+
+        def call(kind: Kind, method: str, path: str, body: dict[str, str], ip: str, **kw: Any) -> Reply:
+            return Reply(entry.handler(event(kind, method, path, body=body, source_ip=ip, **kw), None))
+
+        return call
+
+    return start
+
+
+def _login(call: Call, kind: Kind, email: str, password: str, ip: str) -> Reply:
+    return call(kind, "POST", "/api/auth/login", {"email": email, "password": password}, ip)
+
+
+def _register(call: Call, kind: Kind, email: str) -> None:
+    assert call(kind, "POST", "/api/auth/register", {"email": email, "password": PASSWORD}, "192.0.2.200").status == 201
+
+
+@pytest.mark.parametrize("kind", ["http", "rest"])
+def test_guesses_from_many_addresses_do_not_lock_the_owner_out(kind: Kind, call_with: Any) -> None:
+    call = call_with({"RATE_LIMIT_AUTH": "10/minute", "RATE_LIMIT_ACCOUNT": "100/hour"})
+    _register(call, kind, "ann@example.com")
+    for i in range(11):
+        assert _login(call, kind, "ann@example.com", "wrong guess", f"203.0.113.{i}").status == 401
+    assert _login(call, kind, "ann@example.com", PASSWORD, "198.51.100.99").status == 200
+
+
+@pytest.mark.parametrize("kind", ["http", "rest"])
+def test_one_address_guessing_one_account_is_locked(kind: Kind, call_with: Any, capsys: Any) -> None:
+    call = call_with({"RATE_LIMIT_AUTH": "3/minute", "RATE_LIMIT_ACCOUNT": "100/hour"})
+    _register(call, kind, "ann@example.com")
+    capsys.readouterr()
+    for _ in range(3):
+        assert _login(call, kind, "ANN@example.com", "wrong guess", "203.0.113.1").status == 401
+    limited = _login(call, kind, "ann@example.com", PASSWORD, "203.0.113.1")
+    assert (limited.status, limited.code) == (429, "rate_limited")
+    assert int(limited.headers["retry-after"]) > 0
+    assert limited.json()["error"]["details"]["setting"] == "RATE_LIMIT_AUTH"
+    warnings = [json.loads(line) for line in capsys.readouterr().err.splitlines()
+                if line.startswith("{") and '"WARNING"' in line]  # fmt: skip
+    assert len(warnings) == 1 and "RATE_LIMIT_AUTH" in warnings[0]["message"]
+    assert "ann@example.com" not in warnings[0]["message"]
+    # The owner from another address still gets in.
+    assert _login(call, kind, "ann@example.com", PASSWORD, "203.0.113.2").status == 200
+
+
+@pytest.mark.parametrize("kind", ["http", "rest"])
+def test_guessing_spread_over_addresses_meets_the_account_ceiling(kind: Kind, call_with: Any, capsys: Any) -> None:
+    call = call_with({"RATE_LIMIT_AUTH": "10/minute", "RATE_LIMIT_ACCOUNT": "5/hour"})
+    capsys.readouterr()
+    # An unknown email is counted the same way: a 429 tells nothing about which accounts exist.
+    for email in ("nobody@example.com",):
+        for i in range(5):
+            assert _login(call, kind, email, "wrong guess", f"203.0.113.{i}").status == 401
+        limited = _login(call, kind, email, "wrong guess", "203.0.113.50")
+        assert (limited.status, limited.code) == (429, "rate_limited")
+        assert "over 5/hour (RATE_LIMIT_ACCOUNT)" in limited.json()["error"]["message"]
+    warnings = [line for line in capsys.readouterr().err.splitlines() if '"WARNING"' in line]
+    assert len(warnings) == 1 and "RATE_LIMIT_ACCOUNT" in warnings[0]
+
+
+@pytest.mark.parametrize("kind", ["http", "rest"])
+def test_wrong_current_passwords_count_like_wrong_logins(kind: Kind, call_with: Any) -> None:
+    call = call_with({"RATE_LIMIT_AUTH": "3/minute", "RATE_LIMIT_ACCOUNT": "100/hour"})
+    _register(call, kind, "ann@example.com")
+    token = _login(call, kind, "ann@example.com", PASSWORD, "203.0.113.1").json()["access_token"]
+    change = {"current_password": "wrong guess", "new_password": "another good password"}
+    replies = [call(kind, "PATCH", "/api/users/me/password", change, "203.0.113.1", headers=bearer(token))
+               for _ in range(3)]  # fmt: skip
+    # The login above took one of the three slots of this account and address.
+    assert [r.status for r in replies] == [401, 401, 429]
+    assert replies[2].code == "rate_limited"
+    assert _login(call, kind, "ann@example.com", PASSWORD, "203.0.113.1").status == 429
+
+
+def test_one_address_trying_many_accounts_meets_the_per_address_limit(call_with: Any) -> None:
+    call = call_with({"RATE_LIMIT_AUTH": "3/minute", "RATE_LIMIT_ACCOUNT": "100/hour"})
+    for i in range(3):
+        _login(call, "http", f"nobody{i}@example.com", "whatever1", "203.0.113.9")
+    by_address = _login(call, "http", "someone@example.com", "whatever1", "203.0.113.9")
+    assert (by_address.status, by_address.code) == (429, "rate_limited")

@@ -1,0 +1,81 @@
+"""Two app instances in two processes: one limit through Redis, one each without it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import httpx
+import pytest
+
+from tests.backend.services.conftest import free_port
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.slow
+
+
+@contextmanager
+def instance(env: dict[str, str]) -> Iterator[str]:
+    """`api/index.py` served by uvicorn in its own process, as a platform would run it."""
+    port = free_port()
+    args = [sys.executable, "-m", "uvicorn", "index:app", "--app-dir", str(ROOT / "api"),
+            "--host", "127.0.0.1", "--port", str(port), "--lifespan", "on", "--no-access-log"]  # fmt: skip
+    proc = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                httpx.get(f"{base}/api/health", timeout=1)
+                break
+            except httpx.TransportError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"instance did not start: {proc.stderr.read() if proc.stderr else ''}") from None
+                time.sleep(0.05)
+        yield base
+    finally:
+        proc.terminate()
+        proc.communicate(timeout=20)
+
+
+def _env(**values: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("REDIS_", "RATE_LIMIT_", "VERCEL", "AWS_"))}
+    # Generous Redis timeouts: sharing is the subject; under load a 0.25 s default once timed out,
+    # sent one instance to memory for the breaker window and split the count.
+    timeouts = {"REDIS_CONNECT_TIMEOUT_S": "5", "REDIS_OP_TIMEOUT_S": "5"}
+    return {**env, "LOG_LEVEL": "WARNING", "RATE_LIMIT_DEFAULT": "6/minute", **timeouts, **values}
+
+
+def _alternate(a: str, b: str, total: int) -> list[int]:
+    with httpx.Client(timeout=10) as client:
+        return [client.get(f"{(a, b)[n % 2]}/api/counted").status_code for n in range(total)]
+
+
+def _limiter(base: str) -> dict[str, object]:
+    limiter: dict[str, object] = httpx.get(f"{base}/api/status", timeout=5).json()["services"]["rate_limiter"]
+    return limiter
+
+
+def test_two_processes_share_one_limit_through_redis(shared_redis: str, key_prefix: str) -> None:
+    env = _env(REDIS_URL=shared_redis, REDIS_KEY_PREFIX=key_prefix)
+    with instance(env) as a, instance(env) as b:
+        codes = _alternate(a, b, 10)
+        status_a, status_b = _limiter(a), _limiter(b)
+    assert codes == [404] * 6 + [429] * 4  # six in all, whichever instance answered
+    assert status_a["backend"] == status_b["backend"] == "redis"
+    assert status_a["shared"] is status_b["shared"] is True
+
+
+def test_without_redis_each_process_counts_alone(key_prefix: str) -> None:
+    env = _env(REDIS_KEY_PREFIX=key_prefix)
+    with instance(env) as a, instance(env) as b:
+        codes = _alternate(a, b, 14)
+        status = _limiter(a)
+        warnings = httpx.get(f"{a}/api/status", timeout=5).json()["warnings"]
+    assert codes.count(404) == 12 and codes[-2:] == [429, 429]  # six each
+    assert status["backend"] == "memory" and status["shared"] is False
+    assert any("per instance" in warning for warning in warnings)

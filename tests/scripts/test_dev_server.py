@@ -1,0 +1,39 @@
+"""scripts/dev.sh as a developer runs it: the status page at / as on Vercel, one log line per request."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import httpx
+
+from tests.conftest import ROOT
+from tests.support.stubs import free_port
+from tests.support.template import run_server, server_env
+
+
+def test_dev_sh_serves_public_at_the_root_and_logs_each_request_once(tmp_path: Path) -> None:
+    port = free_port()
+    env = server_env(PORT=str(port), ENVIRONMENT="development", REDIS_URL="", DATA_DIR=str(tmp_path),
+                     DATABASE_URL=f"sqlite:///{tmp_path}/app.sqlite3")  # fmt: skip
+    with run_server(["bash", str(ROOT / "scripts" / "dev.sh")], tmp_path, env, port) as server:
+        page = httpx.get(server.url + "/")
+        style = httpx.get(server.url + "/status.css")
+        health = httpx.get(server.url + "/api/health")
+        missing = httpx.get(server.url + "/no-such-file")
+    log = server.log.read_text()  # once stopped: a line is written after its response is sent
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert page.text == (ROOT / "public" / "index.html").read_text(encoding="utf-8")
+    # vercel.json's headers for the static pages, as deployed (not the API's policy).
+    vercel = json.loads((ROOT / "vercel.json").read_text(encoding="utf-8"))
+    policies = [
+        h["value"] for rule in vercel["headers"] for h in rule["headers"] if h["key"] == "Content-Security-Policy"
+    ]
+    assert page.headers["content-security-policy"] in policies
+    assert style.status_code == 200 and style.headers["content-type"].startswith("text/css")
+    assert health.status_code == 200 and health.json()["status"] == "healthy"
+    assert missing.status_code == 404 and missing.json()["error"]["code"] == "not_found"  # the app's envelope
+    lines = [json.loads(line) for line in log.splitlines() if line.startswith("{")]
+    for path in ("/", "/status.css", "/api/health", "/no-such-file"):
+        assert sum(line.get("path") == path for line in lines) == 1, (path, log)
+    assert '"GET /api/health HTTP/1.1"' not in log  # uvicorn's own access line is off
