@@ -1,4 +1,8 @@
-"""Auth settings: SECRET_KEY rules, DATABASE_URL forms, and what the fallback says when they are wrong."""
+"""The backend's Settings: one parsing rule shared with failsafe, the limits, the services' values,
+SECRET_KEY rules, DATABASE_URL forms, and what the fallback says when they are wrong.
+
+A bad value is a settings error naming the variable, never showing the value.
+"""
 
 from __future__ import annotations
 
@@ -15,7 +19,7 @@ import rsa
 from jose import jwk
 
 from backend_app.core.auth_settings import DEV_SECRET_KEY, key_material_kind
-from backend_app.core.config import SettingsError, load_settings
+from backend_app.core.config import Settings, SettingsError, load_settings
 from backend_app.db.url import DatabaseUrlError, parse_database_url
 from backend_app.main import create_app
 from tests.backend.conftest import SECRET, make_settings
@@ -23,6 +27,144 @@ from tests.backend.events import Reply, event
 from tests.conftest import ROOT
 
 
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    names = ("VERCEL", "AWS_LAMBDA_FUNCTION_NAME", "ENVIRONMENT", "DEBUG", "CORS_ORIGINS", "DOCS_ENABLED", "LOG_LEVEL")
+    for name in (*names, "BACKEND_LOAD"):
+        monkeypatch.delenv(name, raising=False)
+
+
+# The same values as failsafe's parsing (tests/failsafe/test_settings.py): one rule for every variable.
+@pytest.mark.parametrize("raw", ["true", "TRUE", "1", "yes", "On", " on "])
+def test_true_values(raw: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DEBUG", raw)
+    assert load_settings().debug is True
+
+
+@pytest.mark.parametrize("raw", ["false", "False", "0", "no", "OFF"])
+def test_false_values(raw: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DEBUG", raw)
+    assert load_settings().debug is False
+
+
+@pytest.mark.parametrize("raw", ["maybe", "2", "y", "t", "enabled"])
+def test_other_boolean_values_are_errors_naming_the_variable_only(raw: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DEBUG", raw)
+    with pytest.raises(SettingsError) as settings_error:
+        load_settings()
+    assert settings_error.value.variables == ["DEBUG"]
+    assert "DEBUG" in str(settings_error.value) and f"'{raw}'" not in str(settings_error.value)
+
+
+def test_empty_means_unset(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DEBUG", "")
+    monkeypatch.setenv("CORS_ORIGINS", "  ")
+    monkeypatch.setenv("DOCS_ENABLED", "")
+    monkeypatch.setenv("ENVIRONMENT", "development")  # where the docs default to on
+    settings = load_settings()
+    assert settings.debug is False and settings.cors_origins == [] and settings.docs_enabled is True
+
+
+def test_lists_are_comma_separated(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CORS_ORIGINS", "https://a.example, https://b.example,,")
+    assert load_settings().cors_origins == ["https://a.example", "https://b.example"]
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({}, "production"),
+        ({"VERCEL": "1"}, "production"),
+        ({"AWS_LAMBDA_FUNCTION_NAME": "f"}, "production"),
+        ({"ENVIRONMENT": "development"}, "development"),
+        ({"VERCEL": "1", "ENVIRONMENT": "development"}, "development"),
+        ({"ENVIRONMENT": "Production"}, "production"),
+    ],
+)
+def test_environment_unset_means_production_everywhere(
+    env: dict[str, str], expected: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    settings = load_settings()
+    assert settings.environment == expected
+    assert settings.docs_enabled is (expected == "development")
+
+
+def test_invalid_environment_is_a_settings_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ENVIRONMENT", "staging")
+    with pytest.raises(SettingsError) as error:
+        load_settings()
+    assert error.value.variables == ["ENVIRONMENT"]
+
+
+def test_settings_fields_have_units_in_timeout_names() -> None:
+    for name in Settings.model_fields:
+        if "timeout" in name:
+            assert name.endswith(("_s", "_ms")), name
+
+
+# The limits failsafe's stack applies too (tests/failsafe/test_settings.py: lenient there).
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("MAX_BODY_BYTES", "1MB"),
+        ("MAX_BODY_BYTES", "0"),
+        ("REQUEST_TIMEOUT_S", "-1"),
+        ("REQUEST_TIMEOUT_S", "inf"),
+        ("REQUEST_TIMEOUT_S", "soon"),
+        ("CORS_MAX_AGE_S", "-5"),
+    ],
+)
+def test_bad_limits_are_settings_errors_naming_the_variable(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str
+) -> None:
+    monkeypatch.setenv(name, value)
+    with pytest.raises(SettingsError) as raised:
+        load_settings()
+    assert raised.value.variables == [name]
+
+
+def test_good_limits_reach_the_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    env = {"MAX_BODY_BYTES": "4096", "REQUEST_TIMEOUT_S": "9.5", "CORS_MAX_AGE_S": "60"}
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    settings = load_settings()
+    assert (settings.max_body_bytes, settings.request_timeout_s, settings.cors_max_age_s) == (4096, 9.5, 60)
+
+
+# The services' settings.
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("RATE_LIMIT_DEFAULT", "lots/fortnight"),
+        ("RATE_LIMIT_AUTH", "5/minute;100/hour"),
+        ("RATE_LIMIT_ACCOUNT", "100 an hour"),
+        ("TRUSTED_PROXIES", "10.0.0.0/8,not-an-ip"),
+        ("REDIS_URL", "http://:hunter2-secret@cache.example:6379"),
+        ("REDIS_OP_TIMEOUT_S", "-2.5"),
+    ],
+)
+def test_bad_service_values_name_the_variable(variable: str, value: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(SettingsError) as error:
+        load_settings()
+    assert error.value.variables == [variable]
+    assert value not in str(error.value) and "hunter2" not in str(error.value)
+
+
+def test_service_lists_and_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RATE_LIMIT_FAIL_CLOSED", " auth, ,admin ")
+    monkeypatch.setenv("TRUSTED_PROXIES", "10.0.0.0/8, 2001:db8::1")
+    monkeypatch.setenv("REDIS_URL", "")  # empty = unset
+    settings = load_settings()
+    assert settings.rate_limit_fail_closed == ["auth", "admin"]
+    assert settings.trusted_proxies == ["10.0.0.0/8", "2001:db8::1"]
+    assert settings.redis_url is None
+    assert settings.redis_connect_timeout_s + settings.redis_op_timeout_s < 1.0
+
+
+# Users and auth.
 @pytest.mark.parametrize("key", [None, "x" * 31])
 def test_production_refuses_a_missing_or_short_secret_key(key: str | None) -> None:
     with pytest.raises(SettingsError) as info:

@@ -1,18 +1,25 @@
-"""One parsing rule for every variable, in the settings and in the stdlib fallback."""
+"""Failsafe's own reading of the environment: the same parsing rule as the backend's Settings
+(tests/backend/test_settings.py holds it to the same values), the platform, the stack's limits."""
 
 from __future__ import annotations
 
+import asyncio
+import json
+
+import httpx
 import pytest
 
-from backend_app.core.config import Settings, SettingsError, load_settings
+from backend_app.core.config import get_settings
 from failsafe import envparse
+from failsafe.loader import BackendGate
 from failsafe.platform import default_environment, detect_platform
+from failsafe.stack import StackOptions
 
 
 @pytest.fixture(autouse=True)
 def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("VERCEL", "AWS_LAMBDA_FUNCTION_NAME", "ENVIRONMENT", "DEBUG", "CORS_ORIGINS", "DOCS_ENABLED",
-                 "LOG_LEVEL", "BACKEND_LOAD"):  # fmt: skip
+    names = ("VERCEL", "AWS_LAMBDA_FUNCTION_NAME", "ENVIRONMENT", "DEBUG", "CORS_ORIGINS", "DOCS_ENABLED", "LOG_LEVEL")
+    for name in (*names, "BACKEND_LOAD"):
         monkeypatch.delenv(name, raising=False)
 
 
@@ -20,14 +27,12 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_true_values(raw: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DEBUG", raw)
     assert envparse.get_bool("DEBUG", False) is True
-    assert load_settings().debug is True
 
 
 @pytest.mark.parametrize("raw", ["false", "False", "0", "no", "OFF"])
 def test_false_values(raw: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DEBUG", raw)
     assert envparse.get_bool("DEBUG", True) is False
-    assert load_settings().debug is False
 
 
 @pytest.mark.parametrize("raw", ["maybe", "2", "y", "t", "enabled"])
@@ -35,44 +40,37 @@ def test_other_boolean_values_are_errors_naming_the_variable_only(raw: str, monk
     monkeypatch.setenv("DEBUG", raw)
     with pytest.raises(envparse.EnvError) as stdlib_error:
         envparse.get_bool("DEBUG", False)
-    with pytest.raises(SettingsError) as settings_error:
-        load_settings()
-    assert settings_error.value.variables == ["DEBUG"]
-    for error in (stdlib_error.value, settings_error.value):
-        assert "DEBUG" in str(error) and f"'{raw}'" not in str(error)
+    assert "DEBUG" in str(stdlib_error.value) and f"'{raw}'" not in str(stdlib_error.value)
 
 
 def test_empty_means_unset(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DEBUG", "")
     monkeypatch.setenv("CORS_ORIGINS", "  ")
-    monkeypatch.setenv("DOCS_ENABLED", "")
-    monkeypatch.setenv("ENVIRONMENT", "development")  # where the docs default to on
-    settings = load_settings()
-    assert settings.debug is False and settings.cors_origins == [] and settings.docs_enabled is True
     assert envparse.get_list("CORS_ORIGINS") == [] and envparse.get_str("DEBUG") is None
 
 
 def test_lists_are_comma_separated(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CORS_ORIGINS", "https://a.example, https://b.example,,")
-    assert load_settings().cors_origins == ["https://a.example", "https://b.example"]
     assert envparse.get_list("CORS_ORIGINS") == ["https://a.example", "https://b.example"]
 
 
 @pytest.mark.parametrize(
     ("env", "expected"),
-    [({}, "production"), ({"VERCEL": "1"}, "production"), ({"AWS_LAMBDA_FUNCTION_NAME": "f"}, "production"),
-     ({"ENVIRONMENT": "development"}, "development"), ({"VERCEL": "1", "ENVIRONMENT": "development"}, "development"),
-     ({"ENVIRONMENT": "Production"}, "production")],
-)  # fmt: skip
+    [
+        ({}, "production"),
+        ({"VERCEL": "1"}, "production"),
+        ({"AWS_LAMBDA_FUNCTION_NAME": "f"}, "production"),
+        ({"ENVIRONMENT": "development"}, "development"),
+        ({"VERCEL": "1", "ENVIRONMENT": "development"}, "development"),
+        ({"ENVIRONMENT": "Production"}, "production"),
+    ],
+)
 def test_environment_unset_means_production_everywhere(
     env: dict[str, str], expected: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     assert default_environment() == expected
-    settings = load_settings()
-    assert settings.environment == expected
-    assert settings.docs_enabled is (expected == "development")
 
 
 def test_platform_detection() -> None:
@@ -81,14 +79,47 @@ def test_platform_detection() -> None:
     assert detect_platform({"AWS_LAMBDA_FUNCTION_NAME": "fn"}) == "lambda"
 
 
-def test_invalid_environment_is_a_settings_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("ENVIRONMENT", "staging")
-    with pytest.raises(SettingsError) as error:
-        load_settings()
-    assert error.value.variables == ["ENVIRONMENT"]
+# MAX_BODY_BYTES, REQUEST_TIMEOUT_S and CORS_MAX_AGE_S: strict in the settings, lenient in the stack,
+# which the fallback needs.
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("MAX_BODY_BYTES", "1MB"),
+        ("MAX_BODY_BYTES", "0"),
+        ("REQUEST_TIMEOUT_S", "-1"),
+        ("REQUEST_TIMEOUT_S", "inf"),
+        ("REQUEST_TIMEOUT_S", "soon"),
+        ("CORS_MAX_AGE_S", "-5"),
+    ],
+)
+def test_bad_limits_keep_the_stack_defaults(name: str, value: str) -> None:
+    options = StackOptions.from_env({name: value})
+    assert (options.max_body_bytes, options.request_timeout_s, options.cors_max_age_s) == (1024 * 1024, 25.0, 600)
 
 
-def test_settings_fields_have_units_in_timeout_names() -> None:
-    for name in Settings.model_fields:
-        if "timeout" in name:
-            assert name.endswith(("_s", "_ms")), name
+def test_good_limits_reach_the_stack() -> None:
+    env = {"MAX_BODY_BYTES": "4096", "REQUEST_TIMEOUT_S": "9.5", "CORS_MAX_AGE_S": "60"}
+    options = StackOptions.from_env(env)
+    assert (options.max_body_bytes, options.request_timeout_s, options.cors_max_age_s) == (4096, 9.5, 60)
+
+
+async def _post(gate: BackendGate, path: str, size: int) -> httpx.Response:
+    transport = httpx.ASGITransport(app=gate)
+    async with httpx.AsyncClient(transport=transport, base_url="https://api.example.com") as client:
+        return await client.post(path, content=b"x" * size)
+
+
+def test_bad_value_gives_the_diagnosed_fallback_with_default_limits(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MAX_BODY_BYTES", "a lot")
+    get_settings.cache_clear()
+    try:
+        gate = BackendGate()  # the real import path: backend_app.create_app() -> get_settings()
+        loaded = gate.ensure_loaded()
+    finally:
+        get_settings.cache_clear()
+    assert loaded.backend is None and loaded.diagnosis is not None
+    assert loaded.diagnosis.type == "invalid_settings" and "MAX_BODY_BYTES" in loaded.diagnosis.hint
+    refused = asyncio.run(_post(gate, "/api/anything", 1024 * 1024 + 1))
+    assert refused.status_code == 413
+    assert json.loads(refused.content)["error"]["code"] == "payload_too_large"
+    assert refused.headers["x-content-type-options"] == "nosniff"
