@@ -14,17 +14,13 @@ import sys
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any, NoReturn
 
 import pytest
 
 from tests.support import postgres
+from tests.support.paths import API, ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
-API = ROOT / "api"
-# Real event payloads written by AWS projects (copied from the shared fixtures; SOURCE.txt says where from).
-EVENTS = ROOT / "tests" / "events"
 for entry in (str(ROOT), str(API)):
     if entry not in sys.path:
         sys.path.insert(0, entry)

@@ -27,10 +27,9 @@ from backend_app.routes import ROUTERS
 from failsafe.diagnosis import requirement_names
 from tests.backend.conftest import PASSWORD, SECRET, make_settings
 from tests.conftest import unavailable
-from tests.support.create_admin import ROOT
+from tests.support.paths import API
 
 PROBE = Path(__file__).resolve().parent / "load_probe.py"
-API = ROOT / "api"
 ADMIN = "load-admin@example.com"
 OURS = ("index", "backend_app", "failsafe")
 # The modules of backend_app each configuration leaves out, and why: the other database's driver,

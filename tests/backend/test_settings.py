@@ -24,7 +24,7 @@ from backend_app.db.url import DatabaseUrlError, parse_database_url
 from backend_app.main import create_app
 from tests.backend.conftest import SECRET, make_settings
 from tests.backend.events import Reply, event
-from tests.conftest import ROOT
+from tests.support.paths import ROOT
 
 
 @pytest.fixture(autouse=True)

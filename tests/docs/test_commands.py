@@ -23,8 +23,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, unavailable
+from tests.conftest import unavailable
 from tests.docs.commands import COMMANDS, NotRun, Run, Server
+from tests.support.paths import ROOT
 from tests.support.sockets import free_port
 
 pytestmark = pytest.mark.slow

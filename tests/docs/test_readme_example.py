@@ -18,8 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, unavailable
+from tests.conftest import unavailable
 from tests.support import postgres
+from tests.support.paths import ROOT
 
 pytestmark = pytest.mark.slow
 

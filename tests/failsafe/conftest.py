@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from tests.conftest import ROOT
+from tests.support.paths import ROOT
 
 DRIVER = Path(__file__).resolve().parent / "drive_entry.py"
 

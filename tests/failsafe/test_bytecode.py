@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support.paths import ROOT
+
 # The fallback's status (the backend needs nothing to fail here): the same document, the same check.
 PROBE = """
 import asyncio, json

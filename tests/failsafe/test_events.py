@@ -10,8 +10,8 @@ import pytest
 
 import api.index as entry
 from failsafe.lambda_events import classify
-from tests.conftest import EVENTS
 from tests.failsafe.events import FakeContext, make_event
+from tests.support.paths import EVENTS
 
 HTTP_FIXTURES = sorted(p for p in EVENTS.glob("*/*.json"))
 OTHER_FIXTURES = sorted(EVENTS.glob("*/other/*.json"))

@@ -13,7 +13,6 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import ROOT
 from tests.failsafe.conftest import (
     add_backend_import,
     add_import,
@@ -22,6 +21,7 @@ from tests.failsafe.conftest import (
     drive,
     shadow_missing,
 )
+from tests.support.paths import ROOT
 
 
 @dataclass

@@ -6,8 +6,8 @@ import json
 import subprocess
 import sys
 
-from tests.conftest import ROOT
 from tests.failsafe.conftest import clean_env
+from tests.support.paths import ROOT
 
 SCRIPT = """
 import json, sys

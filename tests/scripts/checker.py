@@ -7,7 +7,7 @@ import subprocess
 import sys
 from typing import Any
 
-from tests.conftest import ROOT
+from tests.support.paths import ROOT
 
 SCRIPT = ROOT / "scripts" / "check_connection.py"
 

@@ -14,7 +14,8 @@ import pytest
 
 from tests.backend.conftest import make_settings
 from tests.support import postgres
-from tests.support.create_admin import ROOT, run_create_admin
+from tests.support.create_admin import run_create_admin
+from tests.support.paths import ROOT
 
 
 @pytest.mark.parametrize("via", ["stdin", "env"])

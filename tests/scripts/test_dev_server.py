@@ -7,7 +7,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.conftest import ROOT
+from tests.support.paths import ROOT
 from tests.support.stubs import free_port
 from tests.support.template import run_server, server_env
 

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, _package_index_problem
+from tests.conftest import _package_index_problem
+from tests.support.paths import ROOT
 
 INSTALLS = re.compile(r"\b(sudo|apt-get|apt|dpkg|npm install|pip install)\b")
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.conftest import ROOT
+from tests.support.paths import ROOT
 from tests.support.sockets import free_port
 
 

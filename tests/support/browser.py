@@ -8,7 +8,8 @@ import tempfile
 from html.parser import HTMLParser
 from pathlib import Path
 
-from tests.conftest import ROOT, unavailable
+from tests.conftest import unavailable
+from tests.support.paths import ROOT
 
 FLAGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

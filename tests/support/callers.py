@@ -21,7 +21,7 @@ from backend_app.core.config import load_settings
 from backend_app.main import create_app
 from failsafe.lambda_entry import LambdaEntry
 from failsafe.loader import BackendGate
-from tests.conftest import EVENTS, ROOT
+from tests.support.paths import EVENTS, ROOT
 
 # The worktree may sit elsewhere than the clone CI makes; the fixtures are the same files.
 EVENT_DIR = EVENTS if EVENTS.is_dir() else Path("/work/shared/events")

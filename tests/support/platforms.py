@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from scripts.localplatform import events
+from tests.support.paths import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 MISSING = "not_installed_pkg_xyz"
 DEBUG_LOGS = {"LOG_LEVEL": "DEBUG"}  # the backend's lifespan logs "backend started" at DEBUG
 # What a deployment configures: production settings need SECRET_KEY, and without

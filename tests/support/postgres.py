@@ -11,11 +11,11 @@ import os
 import secrets
 import subprocess
 import sys
-from pathlib import Path
 
 import asyncpg
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support.paths import ROOT
+
 SERVER = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 
 

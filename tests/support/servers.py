@@ -12,7 +12,7 @@ from contextlib import contextmanager
 
 import httpx
 
-from tests.support.create_admin import ROOT
+from tests.support.paths import ROOT
 from tests.support.sockets import free_port
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tests.conftest import ROOT
+from tests.support.paths import ROOT
 from tests.support.stubs import free_port
 
 MISSING_PACKAGE = "acme_billing_sdk"  # a package nobody installs: the broken backend imports it

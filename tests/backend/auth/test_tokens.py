@@ -19,7 +19,7 @@ from jose import jwt
 from backend_app.core.auth_errors import InvalidTokenError
 from backend_app.core.tokens import TokenCodec, _kid
 from tests.backend.conftest import PASSWORD, SECRET, make_settings, register_and_login
-from tests.conftest import API
+from tests.support.paths import API
 
 OTHER = "another-secret-key-that-is-long-enough-0123456789"
 

@@ -22,7 +22,7 @@ from backend_app.db.schema import SQLITE_SCHEMA
 from backend_app.main import create_app
 from tests.backend.conftest import make_settings
 from tests.support import postgres
-from tests.support.create_admin import ROOT
+from tests.support.paths import ROOT
 
 OLD_ROWS = ["Ann@Example.com", "bob@xn--bcher-kva.example", "\uff43arl@example.com"]
 NORMALISED = ["ann@example.com", "bob@b\u00fccher.example", "carl@example.com"]

@@ -13,7 +13,7 @@ from backend_app import create_app
 from backend_app.core.config import load_settings
 from failsafe.lambda_entry import LambdaEntry
 from failsafe.loader import BackendGate
-from tests.conftest import EVENTS
+from tests.support.paths import EVENTS
 
 
 @pytest.mark.anyio

@@ -10,7 +10,7 @@ from backend_app.core.client_ip import ClientAddressResolver
 from failsafe.lambda_entry import LambdaEntry
 from failsafe.loader import BackendGate
 from tests.backend.services.conftest import settings
-from tests.conftest import EVENTS
+from tests.support.paths import EVENTS
 
 
 def _scope(peer: str | None, **headers: str) -> dict[str, Any]:

@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from tests.backend.services.conftest import free_port
-from tests.conftest import ROOT
+from tests.support.paths import ROOT
 
 pytestmark = pytest.mark.slow
 

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from scripts.localplatform.ric import InitError, RicProcess
-from tests.support.platforms import APP_ENV, DEBUG_LOGS, MISSING, ROOT, health_event, lines_with
+from tests.support.paths import ROOT
+from tests.support.platforms import APP_ENV, DEBUG_LOGS, MISSING, health_event, lines_with
 
 
 def test_health_over_several_invocations_in_one_process_starts_up_once() -> None:

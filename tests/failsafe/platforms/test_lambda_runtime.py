@@ -11,7 +11,7 @@ from pathlib import Path
 
 from scripts.localplatform import events
 from scripts.localplatform.ric import RicProcess
-from tests.conftest import ROOT
+from tests.support.paths import ROOT
 
 # Lambda is production: the auth routes refuse to start without a signing key.
 SECRET_KEY = "hardening-test-secret-key-0123456789abcdef"

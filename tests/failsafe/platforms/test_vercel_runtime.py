@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 
 from scripts.localplatform.vercel import VercelProcess
-from tests.conftest import ROOT
+from tests.support.paths import ROOT
 
 # SECRET_KEY: production (VERCEL_ENV) refuses to start the auth routes without one.
 ENV = {"MAX_BODY_BYTES": "2048", "CORS_ORIGINS": "https://app.example.com", "CORS_MAX_AGE_S": "77",

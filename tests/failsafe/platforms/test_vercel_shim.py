@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from scripts.localplatform.vercel import UnrecoverableError, VercelProcess
-from tests.support.platforms import APP_ENV, DEBUG_LOGS, MISSING, ROOT
+from tests.support.paths import ROOT
+from tests.support.platforms import APP_ENV, DEBUG_LOGS, MISSING
 
 
 def test_health_and_status_on_the_real_backend() -> None:

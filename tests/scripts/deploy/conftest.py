@@ -15,7 +15,8 @@ from typing import Any
 import pytest
 
 from scripts.predeploy.interpreters import find_python
-from tests.conftest import ROOT, unavailable
+from tests.conftest import unavailable
+from tests.support.paths import ROOT
 
 
 def installed_tool(script: str, *args: str) -> str:

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import needs_package_index
-from tests.scripts.deploy.conftest import ROOT, CheckRun, messages
+from tests.scripts.deploy.conftest import CheckRun, messages
+from tests.support.paths import ROOT
 
 STATIC = ("--only", "entrypoint,imports")
 

@@ -8,7 +8,8 @@ import re
 import pytest
 import yaml
 
-from tests.scripts.deploy.conftest import ROOT, installed_tool, run
+from tests.scripts.deploy.conftest import installed_tool, run
+from tests.support.paths import ROOT
 
 
 def test_vercel_json_sends_every_api_path_to_the_one_function() -> None:

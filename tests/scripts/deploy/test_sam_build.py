@@ -12,7 +12,8 @@ from scripts.localplatform import events
 from scripts.localplatform.ric import RicProcess
 from scripts.predeploy.bytecode import coverage
 from tests.conftest import needs_package_index
-from tests.scripts.deploy.conftest import ROOT, installed_tool, path_with, python312, run
+from tests.scripts.deploy.conftest import installed_tool, path_with, python312, run
+from tests.support.paths import ROOT
 
 pytestmark = pytest.mark.slow
 

@@ -8,7 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.support.platforms import MISSING, ROOT
+from tests.support.paths import ROOT
+from tests.support.platforms import MISSING
 
 
 def emulate(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
