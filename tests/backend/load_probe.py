@@ -14,8 +14,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from events import Reply, bearer, event
+# Run as a script: with the project root on the path, the tests' helpers are importable (standard library only).
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from tests.backend.replies import Reply, bearer
+from tests.support.events import lambda_event
 
 USER = "load-probe@example.com"
 
@@ -28,8 +30,8 @@ def main() -> None:
     imported = sorted(sys.modules)
     statuses: dict[str, int] = {}
 
-    def call(method: str, path: str, **options: Any) -> Reply:
-        reply = Reply(index.handler(event("http", method, path, **options), None))
+    def call(method: str, path: str, *, body: Any = None, **options: Any) -> Reply:
+        reply = Reply(index.handler(lambda_event("http", method, path, json_body=body, **options), None))
         statuses.setdefault(f"{method} {path}", reply.status)
         return reply
 

@@ -13,9 +13,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
-from events import FakeContext, make_event  # noqa: E402
+# Run as a script: with the project root on the path, tests.support is importable (standard library only).
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from tests.support.events import lambda_event
+from tests.support.lambda_context import lambda_context
 
 PATHS = ["/api/health", "/api/status", "/api/anything"]
 
@@ -67,7 +68,8 @@ def main() -> None:
         results["asgi"][path] = asyncio.run(call_asgi(entry.app, "GET", path, headers))
     for fmt in ("rest", "http", "alb", "url"):
         results["lambda"][fmt] = {
-            path: decode_lambda(entry.handler(make_event(fmt, path, headers=headers), FakeContext())) for path in PATHS
+            path: decode_lambda(entry.handler(lambda_event(fmt, "GET", path, headers=headers), lambda_context()))
+            for path in PATHS
         }
     results["modules"] = sorted(m for m in ("fastapi", "mangum", "backend_app") if m in sys.modules)
     print("RESULT " + json.dumps(results))

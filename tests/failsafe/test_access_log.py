@@ -9,7 +9,8 @@ import logging
 import pytest
 
 from failsafe import logs
-from tests.support.callers import REQUEST_ID, make_caller
+from tests.support.callers import make_caller
+from tests.support.lambda_context import REQUEST_ID
 
 FIELDS = {"method": "GET", "path": "/api/health", "status": 200, "duration_ms": 1.5, "cold_start": False,
           "platform": "lambda"}  # fmt: skip

@@ -13,7 +13,8 @@ from pydantic import BaseModel
 
 from failsafe.middleware.body_limit import BodyLimit
 from failsafe.stack import StackOptions, build_stack
-from tests.support.callers import REQUEST_ID, FakeContext, chunks, lambda_reply, make_caller, real_event
+from tests.support.callers import chunks, lambda_reply, make_caller, real_event
+from tests.support.lambda_context import REQUEST_ID, lambda_context
 
 LIMIT = 2048
 
@@ -70,7 +71,7 @@ def test_body_without_content_length_is_counted_through_the_handler(entry: str) 
     for key in ("headers", "multiValueHeaders"):
         if isinstance(event.get(key), dict):
             event[key].pop("content-length")
-    reply = lambda_reply(caller.handler(event, FakeContext()))
+    reply = lambda_reply(caller.handler(event, lambda_context()))
     assert_too_large(reply.status, reply.body, LIMIT)
 
 

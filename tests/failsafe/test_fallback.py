@@ -14,7 +14,8 @@ from failsafe.diagnosis import diagnose, distribution_for, redact
 from failsafe.diagnostics_token import MAX_WRONG, WINDOW_S, DiagnosticsToken
 from failsafe.lambda_entry import LambdaEntry
 from failsafe.loader import API_DIR, BackendGate
-from tests.failsafe.events import FakeContext, make_event
+from tests.support.events import lambda_event
+from tests.support.lambda_context import lambda_context
 
 
 def failing_factory() -> Any:
@@ -44,7 +45,9 @@ async def test_fallback_answers_cors_preflight_and_adds_cors_headers() -> None:
 
 def test_fallback_cors_through_handler() -> None:
     entry = LambdaEntry(broken_gate())
-    response = entry(make_event("http", "/api/health", headers={"origin": "https://app.example"}), FakeContext())
+    response = entry(
+        lambda_event("http", "GET", "/api/health", headers={"origin": "https://app.example"}), lambda_context()
+    )
     assert response["statusCode"] == 503
     assert response["headers"]["access-control-allow-origin"] == "https://app.example"
 

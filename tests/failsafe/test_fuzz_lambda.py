@@ -18,7 +18,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from failsafe.lambda_entry import LambdaEntry
-from tests.support.callers import EVENT_DIR, FIXTURES, FakeContext, make_caller
+from tests.support.callers import EVENT_DIR, FIXTURES, make_caller
+from tests.support.lambda_context import lambda_context
 
 # CI replays the same examples every run (no flaky builds); local runs explore new ones each time.
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow],
@@ -139,13 +140,13 @@ def handler(request: pytest.FixtureRequest) -> LambdaEntry:
 @SETTINGS
 @given(event=broken_events())
 def test_broken_http_events(handler: LambdaEntry, event: Any) -> None:
-    assert_answer(handler(event, FakeContext()))
+    assert_answer(handler(event, lambda_context()))
 
 
 @SETTINGS
 @given(event=NOT_OBJECTS | st.dictionaries(st.text(max_size=10), JSON_VALUES, max_size=5))
 def test_events_that_are_not_http_at_all(handler: LambdaEntry, event: Any) -> None:
-    raw = handler(event, FakeContext())
+    raw = handler(event, lambda_context())
     if isinstance(raw, dict) and raw.get("warmed"):
         return  # {"warmer": true} and scheduled pings are acknowledged, not answered
     assert_answer(raw)
@@ -157,7 +158,7 @@ def test_events_that_are_not_http_at_all(handler: LambdaEntry, event: Any) -> No
 def test_bad_base64_is_a_400(handler: LambdaEntry, body: str) -> None:
     event = copy.deepcopy(BASE_EVENTS["http"])
     event.update(body=body + "=*", isBase64Encoded=True)
-    raw = handler(event, FakeContext())
+    raw = handler(event, lambda_context())
     assert_answer(raw)
     assert raw["statusCode"] == 400
 
@@ -185,7 +186,7 @@ def _holes() -> list[tuple[str, Any]]:
 
 @pytest.mark.parametrize(("why", "event"), _holes(), ids=[why for why, _ in _holes()])
 def test_found_holes_are_400s(handler: LambdaEntry, why: str, event: Any) -> None:
-    raw = handler(event, FakeContext())
+    raw = handler(event, lambda_context())
     assert_answer(raw)
     assert raw["statusCode"] == 400, why
     assert json.loads(raw["body"])["error"]["code"] == "unsupported_event"

@@ -9,7 +9,8 @@ from html.parser import HTMLParser
 
 import pytest
 
-from tests.support.callers import REQUEST_ID, FakeContext, crash_route, make_caller
+from tests.support.callers import crash_route, make_caller
+from tests.support.lambda_context import REQUEST_ID, lambda_context
 
 BASE = {
     "x-content-type-options": "nosniff",
@@ -64,12 +65,12 @@ def test_hsts_only_in_production(entry: str, broken: bool) -> None:
 
 def test_lambda_entry_own_answers_carry_the_headers() -> None:
     caller = make_caller("rest", {"ENVIRONMENT": "production"})
-    raw = caller.handler({"requestContext": {"connectionId": "abc", "eventType": "MESSAGE"}}, FakeContext())
+    raw = caller.handler({"requestContext": {"connectionId": "abc", "eventType": "MESSAGE"}}, lambda_context())
     assert raw["statusCode"] == 400
     headers = {k.lower(): v for k, v in raw["headers"].items()}
     assert headers["x-request-id"] == REQUEST_ID
     assert_hardened(headers, production=True)
-    bad = caller.handler({"httpMethod": "GET", "path": "no-slash", "requestContext": {}}, FakeContext())
+    bad = caller.handler({"httpMethod": "GET", "path": "no-slash", "requestContext": {}}, lambda_context())
     assert bad["statusCode"] == 400
     assert_hardened({k.lower(): v for k, v in bad["headers"].items()}, production=True)
 
@@ -171,7 +172,7 @@ def test_docs_page_gets_a_policy_that_lets_it_load(entry_name: str) -> None:
 
 
 def test_lambda_at_edge_rejections_are_in_cloudfronts_shape_and_hardened() -> None:
-    raw = make_caller("rest").handler({"Records": [{"cf": {"request": {"uri": "/"}}}]}, FakeContext())
+    raw = make_caller("rest").handler({"Records": [{"cf": {"request": {"uri": "/"}}}]}, lambda_context())
     assert raw["status"] == "400"
     headers = {name: values[0]["value"] for name, values in raw["headers"].items()}
     assert headers["x-request-id"] == REQUEST_ID

@@ -11,20 +11,21 @@ from tests.support.paths import ROOT
 
 SCRIPT = """
 import json, sys
-sys.path.insert(0, {root!r}); sys.path.insert(0, {here!r})
+sys.path.insert(0, {root!r})
 import api.index as entry
-from events import FakeContext, make_event
+from tests.support.events import lambda_event as event
+from tests.support.lambda_context import lambda_context as context
 before = sorted(m for m in ("fastapi", "backend_app", "starlette", "pydantic", "mangum") if m in sys.modules)
-statuses = [entry.handler(make_event("http", "/api/health"), FakeContext())["statusCode"] for _ in range(25)]
-statuses += [entry.handler(make_event("rest", "/api/status"), FakeContext())["statusCode"] for _ in range(25)]
-status = json.loads(entry.handler(make_event("http", "/api/status"), FakeContext())["body"])
+statuses = [entry.handler(event("http", "GET", "/api/health"), context())["statusCode"] for _ in range(25)]
+statuses += [entry.handler(event("rest", "GET", "/api/status"), context())["statusCode"] for _ in range(25)]
+status = json.loads(entry.handler(event("http", "GET", "/api/status"), context())["body"])
 print(json.dumps({{"before": before, "statuses": sorted(set(statuses)), "loads": entry.app.load_count,
                   "invocations": status["cold_start"]["invocations"], "lazy": entry.app.lazy}}))
 """
 
 
 def run(**env: str) -> dict[str, object]:
-    code = SCRIPT.format(root=str(ROOT), here=str(ROOT / "tests" / "failsafe"))
+    code = SCRIPT.format(root=str(ROOT))
     proc = subprocess.run(
         [sys.executable, "-c", code], env=clean_env(**env), capture_output=True, text=True, timeout=60
     )

@@ -16,7 +16,8 @@ from backend_app import create_app
 from backend_app.core.config import load_settings
 from failsafe.lambda_entry import LambdaEntry
 from failsafe.loader import BackendGate
-from tests.failsafe.events import FakeContext, make_event
+from tests.support.events import lambda_event
+from tests.support.lambda_context import REQUEST_ID, lambda_context
 
 JSON = {"content-type": "application/json"}
 
@@ -43,7 +44,7 @@ def build(environ: dict[str, str] | None = None, **settings: Any) -> tuple[Backe
 
 
 def invoke(entry: LambdaEntry, event: dict[str, Any]) -> tuple[int, Any, dict[str, Any]]:
-    response = entry(event, FakeContext())
+    response = entry(event, lambda_context())
     body = response["body"]
     if response["isBase64Encoded"]:
         body = base64.b64decode(body).decode()
@@ -59,27 +60,27 @@ def invoke(entry: LambdaEntry, event: dict[str, Any]) -> tuple[int, Any, dict[st
 )
 def test_routes_answer_under_stages(fmt: str, stage: str | None) -> None:
     _, entry, _ = build()
-    status, body, _ = invoke(entry, make_event(fmt, "/api/health", stage=stage))
+    status, body, _ = invoke(entry, lambda_event(fmt, "GET", "/api/health", stage=stage))
     assert status == 200 and body["status"] == "healthy"
-    status, body, _ = invoke(entry, make_event(fmt, "/api/docs", stage=stage))
+    status, body, _ = invoke(entry, lambda_event(fmt, "GET", "/api/docs", stage=stage))
     assert status == 200
     prefix = f"/{stage}" if stage else ""
     assert f"'{prefix}/api/openapi.json'" in body  # the docs page fetches the schema under the stage
     assert f"'{prefix}/api/docs/oauth2-redirect'" in body  # ...and sends OAuth2 logins back under it
-    status, page, _ = invoke(entry, make_event(fmt, "/api/docs/oauth2-redirect", stage=stage))
+    status, page, _ = invoke(entry, lambda_event(fmt, "GET", "/api/docs/oauth2-redirect", stage=stage))
     assert status == 200 and "<script>" in page
-    status, schema, _ = invoke(entry, make_event(fmt, "/api/openapi.json", stage=stage))
+    status, schema, _ = invoke(entry, lambda_event(fmt, "GET", "/api/openapi.json", stage=stage))
     assert status == 200 and "/api/health" in schema["paths"]
 
 
 def test_api_base_path_is_stripped_on_segment_boundaries() -> None:
     _, entry, _ = build(environ={"API_BASE_PATH": "/v1"})
-    assert invoke(entry, make_event("http", "/v1/api/health"))[0] == 200
-    status, body, _ = invoke(entry, make_event("http", "/v1/api/docs"))
+    assert invoke(entry, lambda_event("http", "GET", "/v1/api/health"))[0] == 200
+    status, body, _ = invoke(entry, lambda_event("http", "GET", "/v1/api/docs"))
     assert status == 200 and "'/v1/api/openapi.json'" in body
-    assert invoke(entry, make_event("http", "/api/health"))[0] == 200  # the platform URL keeps working
-    assert invoke(entry, make_event("http", "/v1beta/api/health"))[0] == 404  # unlike a plain prefix match
-    status, body, _ = invoke(entry, make_event("rest", "/v1/api/status", stage="prod"))
+    assert invoke(entry, lambda_event("http", "GET", "/api/health"))[0] == 200  # the platform URL keeps working
+    assert invoke(entry, lambda_event("http", "GET", "/v1beta/api/health"))[0] == 404  # unlike a plain prefix match
+    status, body, _ = invoke(entry, lambda_event("rest", "GET", "/v1/api/status", stage="prod"))
     assert status == 200 and body["backend_loaded"] is True
 
 
@@ -87,7 +88,7 @@ def test_api_base_path_is_stripped_on_segment_boundaries() -> None:
 @pytest.mark.parametrize("fmt", ["rest", "http", "alb"])
 def test_head_answers_without_body(path: str, fmt: str) -> None:
     _, entry, _ = build()
-    status, body, _ = invoke(entry, make_event(fmt, path, "HEAD"))
+    status, body, _ = invoke(entry, lambda_event(fmt, "HEAD", path))
     assert status == 200 and body is None
 
 
@@ -118,16 +119,16 @@ async def test_error_envelope_through_asgi() -> None:
 
 def test_error_envelope_through_handler(capsys: pytest.CaptureFixture[str]) -> None:
     _, entry, _ = build()
-    status, body, _ = invoke(entry, make_event("http", "/api/explode"))
+    status, body, _ = invoke(entry, lambda_event("http", "GET", "/api/explode"))
     assert status == 500 and body["error"]["code"] == "internal_error"
-    assert body["error"]["request_id"] == FakeContext().aws_request_id
+    assert body["error"]["request_id"] == REQUEST_ID
     lines = [json.loads(line) for line in capsys.readouterr().err.splitlines() if line.startswith("{")]
     failures = [line for line in lines if line["level"] == "ERROR" and "traceback" in line]
     assert failures and "RuntimeError: route failed" in failures[0]["traceback"]
-    assert failures[0]["request_id"] == FakeContext().aws_request_id
-    status, body, _ = invoke(entry, make_event("rest", "/api/items", "POST", body='{"name": 1}'))
+    assert failures[0]["request_id"] == REQUEST_ID
+    status, body, _ = invoke(entry, lambda_event("rest", "POST", "/api/items", body='{"name": 1}'))
     assert status == 422 and body["error"]["code"] == "validation_error"
-    event = make_event("alb", "/api/items", "POST", body=b'{"name": "a", "count": 2}', headers=JSON)
+    event = lambda_event("alb", "POST", "/api/items", body=b'{"name": "a", "count": 2}', headers=JSON)
     status, body, _ = invoke(entry, event)
     assert status == 200 and body == {"name": "a", "count": 2}
 
@@ -136,7 +137,10 @@ def test_one_json_log_line_per_request_without_header_values(capsys: pytest.Capt
     _, entry, _ = build()
     capsys.readouterr()
     secret_header = "Bearer very-secret-token-value"
-    invoke(entry, make_event("http", "/api/health", headers={"authorization": secret_header, "cookie": "sid=abc123"}))
+    invoke(
+        entry,
+        lambda_event("http", "GET", "/api/health", headers={"authorization": secret_header, "cookie": "sid=abc123"}),
+    )
     err = capsys.readouterr().err
     lines = [json.loads(line) for line in err.splitlines() if line.strip()]
     assert len(lines) == 1

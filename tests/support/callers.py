@@ -21,6 +21,8 @@ from backend_app.core.config import load_settings
 from backend_app.main import create_app
 from failsafe.lambda_entry import LambdaEntry
 from failsafe.loader import BackendGate
+from scripts.localplatform.context import LocalContext
+from tests.support.lambda_context import lambda_context
 from tests.support.paths import EVENTS, ROOT
 
 # The worktree may sit elsewhere than the clone CI makes; the fixtures are the same files.
@@ -31,21 +33,7 @@ FIXTURES = {
     "alb": "powertools/albMultiValueHeadersEvent.json",
 }
 ENTRIES = ("asgi", "rest", "http", "alb")
-REQUEST_ID = "0f0e0d0c-1111-2222-3333-444455556666"
 assert ROOT.is_dir()
-
-
-class FakeContext:
-    """Lambda's context object as the runtime passes it (AWS itself cannot run here)."""
-
-    def __init__(self, request_id: str = REQUEST_ID, remaining_ms: int = 30_000) -> None:
-        self.aws_request_id = request_id
-        self.function_name = "template"
-        self.memory_limit_in_mb = 512
-        self.remaining_ms = remaining_ms
-
-    def get_remaining_time_in_millis(self) -> int:
-        return self.remaining_ms
 
 
 def real_event(kind: str, method: str, path: str, headers: Mapping[str, str], body: bytes | None) -> dict[str, Any]:
@@ -120,14 +108,14 @@ class Caller:
         path: str,
         headers: Mapping[str, str] | None = None,
         body: bytes | None = None,
-        context: FakeContext | None = None,
+        context: LocalContext | None = None,
     ) -> Reply:
         headers = dict(headers or {})
         if self.entry == "asgi":
             self.loop = self.loop or asyncio.new_event_loop()
             return self.loop.run_until_complete(_asgi(self.gate, method, path, headers, body))
         event = real_event(self.entry, method, path, headers, body)
-        return lambda_reply(self.handler(event, context or FakeContext()))
+        return lambda_reply(self.handler(event, context or lambda_context()))
 
 
 def backend_factory(**settings: Any) -> Callable[[], tuple[Any, Any]]:

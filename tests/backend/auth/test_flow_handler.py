@@ -6,20 +6,22 @@ from typing import Any
 
 import pytest
 
+from scripts.localplatform.events import Format
 from tests.backend.conftest import PASSWORD, RELAXED_LIMIT, SECRET
-from tests.backend.events import Kind, Reply, bearer, event
+from tests.backend.replies import Reply, bearer
 from tests.support.create_admin import run_create_admin
+from tests.support.events import lambda_event
 
 
 @pytest.mark.parametrize("kind", ["http", "rest"])
-def test_whole_flow(kind: Kind, database_url: str, load_entry: Any) -> None:
+def test_whole_flow(kind: Format, database_url: str, load_entry: Any) -> None:
     env = {"ENVIRONMENT": "production", "SECRET_KEY": SECRET, "DATABASE_URL": database_url,
            "RATE_LIMIT_AUTH": RELAXED_LIMIT, "RATE_LIMIT_ACCOUNT": RELAXED_LIMIT,
            "REDIS_URL": ""}  # fmt: skip
     entry = load_entry(env)
 
-    def call(method: str, path: str, **kw: Any) -> Reply:
-        return Reply(entry.handler(event(kind, method, path, **kw), None))
+    def call(method: str, path: str, *, body: Any = None, **kw: Any) -> Reply:
+        return Reply(entry.handler(lambda_event(kind, method, path, json_body=body, **kw), None))
 
     # register: 201, duplicate (any case) 409, invalid input 422 naming the fields
     created = call("POST", "/api/auth/register", body={"email": "Ann@Example.com", "password": PASSWORD})

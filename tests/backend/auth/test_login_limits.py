@@ -9,8 +9,10 @@ from typing import Any
 
 import pytest
 
+from scripts.localplatform.events import Format
 from tests.backend.conftest import PASSWORD, SECRET
-from tests.backend.events import Kind, Reply, bearer, event
+from tests.backend.replies import Reply, bearer
+from tests.support.events import lambda_event
 
 Call = Callable[..., Reply]
 
@@ -22,24 +24,24 @@ def call_with(tmp_path: Any, load_entry: Any) -> Callable[[dict[str, str]], Call
                "DATABASE_URL": f"sqlite:///{tmp_path}/limits.sqlite3", "RATE_LIMIT_DEFAULT": "1000/minute"}  # fmt: skip
         entry = load_entry({**env, **limits})
 
-        def call(kind: Kind, method: str, path: str, body: dict[str, str], ip: str, **kw: Any) -> Reply:
-            return Reply(entry.handler(event(kind, method, path, body=body, source_ip=ip, **kw), None))
+        def call(kind: Format, method: str, path: str, body: dict[str, str], ip: str, **kw: Any) -> Reply:
+            return Reply(entry.handler(lambda_event(kind, method, path, json_body=body, source_ip=ip, **kw), None))
 
         return call
 
     return start
 
 
-def _login(call: Call, kind: Kind, email: str, password: str, ip: str) -> Reply:
+def _login(call: Call, kind: Format, email: str, password: str, ip: str) -> Reply:
     return call(kind, "POST", "/api/auth/login", {"email": email, "password": password}, ip)
 
 
-def _register(call: Call, kind: Kind, email: str) -> None:
+def _register(call: Call, kind: Format, email: str) -> None:
     assert call(kind, "POST", "/api/auth/register", {"email": email, "password": PASSWORD}, "192.0.2.200").status == 201
 
 
 @pytest.mark.parametrize("kind", ["http", "rest"])
-def test_guesses_from_many_addresses_do_not_lock_the_owner_out(kind: Kind, call_with: Any) -> None:
+def test_guesses_from_many_addresses_do_not_lock_the_owner_out(kind: Format, call_with: Any) -> None:
     call = call_with({"RATE_LIMIT_AUTH": "10/minute", "RATE_LIMIT_ACCOUNT": "100/hour"})
     _register(call, kind, "ann@example.com")
     for i in range(11):
@@ -48,7 +50,7 @@ def test_guesses_from_many_addresses_do_not_lock_the_owner_out(kind: Kind, call_
 
 
 @pytest.mark.parametrize("kind", ["http", "rest"])
-def test_one_address_guessing_one_account_is_locked(kind: Kind, call_with: Any, capsys: Any) -> None:
+def test_one_address_guessing_one_account_is_locked(kind: Format, call_with: Any, capsys: Any) -> None:
     call = call_with({"RATE_LIMIT_AUTH": "3/minute", "RATE_LIMIT_ACCOUNT": "100/hour"})
     _register(call, kind, "ann@example.com")
     capsys.readouterr()
@@ -67,7 +69,7 @@ def test_one_address_guessing_one_account_is_locked(kind: Kind, call_with: Any, 
 
 
 @pytest.mark.parametrize("kind", ["http", "rest"])
-def test_guessing_spread_over_addresses_meets_the_account_ceiling(kind: Kind, call_with: Any, capsys: Any) -> None:
+def test_guessing_spread_over_addresses_meets_the_account_ceiling(kind: Format, call_with: Any, capsys: Any) -> None:
     call = call_with({"RATE_LIMIT_AUTH": "10/minute", "RATE_LIMIT_ACCOUNT": "5/hour"})
     capsys.readouterr()
     # An unknown email is counted the same way: a 429 tells nothing about which accounts exist.
@@ -82,7 +84,7 @@ def test_guessing_spread_over_addresses_meets_the_account_ceiling(kind: Kind, ca
 
 
 @pytest.mark.parametrize("kind", ["http", "rest"])
-def test_wrong_current_passwords_count_like_wrong_logins(kind: Kind, call_with: Any) -> None:
+def test_wrong_current_passwords_count_like_wrong_logins(kind: Format, call_with: Any) -> None:
     call = call_with({"RATE_LIMIT_AUTH": "3/minute", "RATE_LIMIT_ACCOUNT": "100/hour"})
     _register(call, kind, "ann@example.com")
     token = _login(call, kind, "ann@example.com", PASSWORD, "203.0.113.1").json()["access_token"]
