@@ -18,9 +18,11 @@ import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path[:0] = [str(ROOT), str(ROOT / "api")]
 
+from failsafe.requirements import read_pins  # noqa: E402
 from scripts.predeploy.bytecode import compile_tree  # noqa: E402
+from scripts.predeploy.deployment_tree import zip_tree  # noqa: E402
 
 # The bare app's distributions, at the template's pins.
 BARE_PINS = ("fastapi", "mangum", "pydantic", "starlette", "anyio")
@@ -36,8 +38,7 @@ async def health():
 
 
 def pins(names: tuple[str, ...]) -> list[str]:
-    lines = (ROOT / "api" / "requirements.txt").read_text(encoding="utf-8").splitlines()
-    return [line.strip() for line in lines if line.partition("==")[0].strip().lower() in names]
+    return [pin.text for pin in read_pins(ROOT / "api" / "requirements.txt").pins if pin.key in names]
 
 
 def run(args: list[str], cwd: Path = ROOT, **env: str) -> None:
@@ -118,10 +119,7 @@ def bare_lambda(work: Path) -> tuple[Path, Path]:
     error = compile_tree(hashed, "3.12")
     if error:
         raise SystemExit(error)
-    with zipfile.ZipFile(work / "bare-hash.zip", "w", zipfile.ZIP_DEFLATED) as zf:
-        for path in sorted(hashed.rglob("*")):
-            if path.is_file():
-                zf.write(path, path.relative_to(hashed))
+    zip_tree(hashed, work / "bare-hash.zip")
     return read_only(work / "bare"), extract(work / "bare-hash.zip", work / "bare-hash")
 
 

@@ -1,7 +1,9 @@
 """One fresh process of a benchmark: import a handler, invoke it, print one JSON line of numbers.
 
-Run by bench/cold_start.py, warm.py and memory.py, never by hand. Only the standard library is
-imported before the clock starts, so the import of the handler is measured whole.
+Run by bench/cold_start.py, auth_cold_start.py, warm.py and memory.py, never by hand. Only the
+standard library is imported before the clock starts, so the import of the handler is measured
+whole; that is why the event and the context are built here and not by scripts/localplatform
+(importing it would take uuid and urllib, which the template imports too, off the clock).
 """
 
 import resource

@@ -15,6 +15,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PROBE = ROOT / "bench" / "_probe.py"
+# A key production accepts; the benchmarks sign and check their tokens with it.
+SECRET = "bench-secret-key-0123456789abcdef0123456789"
 
 # Both apps run as deployed on Lambda: the production configuration, Lambda's variables.
 ENV = {
@@ -27,7 +29,7 @@ ENV = {
     "PYTHONDONTWRITEBYTECODE": "",
     # Production refuses to start auth without a key, and reports degraded without a database;
     # health never contacts this URL.
-    "SECRET_KEY": os.environ.get("SECRET_KEY") or "bench-secret-key-0123456789abcdef0123456789",
+    "SECRET_KEY": os.environ.get("SECRET_KEY") or SECRET,
     "DATABASE_URL": os.environ.get("DATABASE_URL") or "postgresql://bench@127.0.0.1:5432/bench",
 }
 

@@ -20,7 +20,6 @@ on the bytecode tree, by top-level package).
 from __future__ import annotations
 
 import argparse
-import asyncio
 import collections
 import json
 import os
@@ -28,24 +27,21 @@ import re
 import resource
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 from _artefacts import ROOT, bare_lambda, bare_vercel, template_lambda, template_vercel, without_bytecode, writable
-from _runner import PROBE, machine, median, paired_ratios, probe, rounds, verdict
+from _runner import PROBE, SECRET, machine, median, paired_ratios, probe, rounds, verdict
+from _tokens import mint_token
 
-sys.path.insert(0, str(ROOT / "api"))  # the dev venv's backend, to register the user the token is for
 from backend_app.core.config import load_settings
-from backend_app.main import create_app
 from scripts.localplatform.vercel import VercelProcess
 from scripts.predeploy.bytecode import coverage
 from scripts.predeploy.interpreters import find_python
 from tests.support.postgres import create_database, drop_database
 
 TARGETS = {"lambda_health": 1.5, "lambda_auth": 1.6, "vercel": 1.5}
-SECRET = "bench-secret-key-0123456789abcdef0123456789"
 
 
 def production(database_url: str) -> dict[str, str]:
@@ -66,19 +62,6 @@ def lambda_env(database_url: str, token: str) -> dict[str, str]:
         "PYTHONNOUSERSITE": "1",
         "BENCH_TOKEN": token,
     }
-
-
-def mint_token(database_url: str) -> str:
-    """A registered user in the scratch database and a valid access token for it."""
-    app = create_app(load_settings(environment="production", secret_key=SECRET, database_url=database_url))
-
-    async def register() -> str:
-        user = await app.state.auth.register("bench@example.com", "bench password 123")
-        token, _ = app.state.auth.tokens.issue("access", user.id, user.token_version, "bench-session")
-        await app.state.database.close()
-        return str(token)
-
-    return asyncio.run(register())
 
 
 def vercel_sample(function: Path, python: str, database_url: str) -> dict[str, float]:
@@ -143,7 +126,7 @@ def main() -> None:
     database, database_url = create_database()
     work = Path(tempfile.mkdtemp(prefix="bench-cold-"))
     try:
-        token = mint_token(database_url)
+        token = mint_token(load_settings(environment="production", secret_key=SECRET, database_url=database_url))
         template, template_plain = template_lambda(work)
         bare, bare_hash = bare_lambda(work)
         env = lambda_env(database_url, token)

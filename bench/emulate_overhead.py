@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
+import os
 import shutil
 import socket
 import statistics
@@ -23,7 +24,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-EMULATE = [sys.executable, str(ROOT / "scripts" / "emulate.py"), "serve"]
+# Development, as the figures in bench/RESULTS.md were measured: production wants a SECRET_KEY
+# and a database before health answers 200. The emulator passes the function only its --env.
+ENVIRONMENT = "development"
+EMULATE = [sys.executable, str(ROOT / "scripts" / "emulate.py"), "serve", "--env", f"ENVIRONMENT={ENVIRONMENT}"]
 SERVERS = {
     "uvicorn (baseline)": [sys.executable, "-m", "uvicorn", "api.index:app", "--log-level", "warning", "--port"],
     "lambda http inproc": [*EMULATE, "--platform", "lambda", "--format", "http", "--port"],
@@ -83,8 +87,9 @@ def main() -> None:
     try:
         for name, argv in SERVERS.items():
             port = free_port()
-            command = [*argv, str(port)] + (["--project-root", str(project)] if argv[:3] == EMULATE else [])
-            processes.append(subprocess.Popen(command, cwd=project, stderr=subprocess.DEVNULL))
+            command = [*argv, str(port)] + (["--project-root", str(project)] if argv[:5] == EMULATE else [])
+            env = {**os.environ, "ENVIRONMENT": ENVIRONMENT}
+            processes.append(subprocess.Popen(command, cwd=project, env=env, stderr=subprocess.DEVNULL))
             connections[name] = wait_ready(port)
         samples: dict[str, list[float]] = {name: [] for name in SERVERS}
         for _ in range(args.rounds):
