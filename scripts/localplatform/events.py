@@ -11,7 +11,7 @@ import base64
 import time
 import uuid
 from collections.abc import Mapping, Sequence
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 from urllib.parse import parse_qsl, quote, urlencode
 
 Format = Literal["rest", "http", "alb", "url"]
@@ -50,6 +50,17 @@ def _multi(pairs: Sequence[tuple[str, str]], lower: bool = False) -> dict[str, l
     return out
 
 
+class _Request(NamedTuple):
+    """One request, parsed once, for the builder of each event shape."""
+
+    method: str  # upper-case
+    route: str  # the path without the query
+    query: list[tuple[str, str]]
+    headers: list[tuple[str, str]]
+    body: str | None  # as the event carries it: text, or base64 when `encoded`
+    encoded: bool
+
+
 def build_event(
     fmt: Format,
     method: str = "GET",
@@ -66,25 +77,16 @@ def build_event(
     header_pairs = list(headers)
     if not any(name.lower() == "host" for name, _ in header_pairs):
         header_pairs.insert(0, ("Host", HOSTS[fmt]))
-    text, encoded = _body(body, base64_body)
+    request = _Request(method.upper(), route, query, header_pairs, *_body(body, base64_body))
     if fmt in ("http", "url"):
-        return _v2(fmt, method, route, query, header_pairs, text, encoded, stage, source_ip)
+        return _v2(fmt, request, stage, source_ip)
     if fmt == "alb":
-        return _alb(method, route, query, header_pairs, text, encoded)
-    return _rest(method, route, query, header_pairs, text, encoded, stage or "prod", source_ip)
+        return _alb(request)
+    return _rest(request, stage or "prod", source_ip)
 
 
-def _v2(
-    fmt: Format,
-    method: str,
-    route: str,
-    query: list[tuple[str, str]],
-    headers: list[tuple[str, str]],
-    body: str | None,
-    encoded: bool,
-    stage: str | None,
-    source_ip: str,
-) -> dict[str, Any]:
+def _v2(fmt: Format, request: _Request, stage: str | None, source_ip: str) -> dict[str, Any]:
+    route, query, headers = request.route, request.query, request.headers
     stage = "$default" if fmt == "url" or not stage else stage
     raw_path = route if stage == "$default" else f"/{stage}{route}"
     multi = _multi([(k, v) for k, v in headers if k.lower() != "cookie"], lower=True)
@@ -102,7 +104,7 @@ def _v2(
             "domainName": multi["host"][0],
             "domainPrefix": multi["host"][0].split(".")[0],
             "http": {
-                "method": method.upper(),
+                "method": request.method,
                 "path": raw_path,
                 "protocol": "HTTP/1.1",
                 "sourceIp": source_ip,
@@ -114,33 +116,25 @@ def _v2(
             "time": time.strftime("%d/%b/%Y:%H:%M:%S +0000", time.gmtime(now)),
             "timeEpoch": int(now * 1000),
         },
-        "isBase64Encoded": encoded,
+        "isBase64Encoded": request.encoded,
     }
     if query:
         event["queryStringParameters"] = {k: ",".join(v) for k, v in _multi(query).items()}
     if cookies:
         event["cookies"] = cookies
-    if body is not None:
-        event["body"] = body
+    if request.body is not None:
+        event["body"] = request.body
     return event
 
 
-def _rest(
-    method: str,
-    route: str,
-    query: list[tuple[str, str]],
-    headers: list[tuple[str, str]],
-    body: str | None,
-    encoded: bool,
-    stage: str,
-    source_ip: str,
-) -> dict[str, Any]:
-    multi_headers = _multi(headers)
-    multi_query = _multi(query)
+def _rest(request: _Request, stage: str, source_ip: str) -> dict[str, Any]:
+    route, method = request.route, request.method
+    multi_headers = _multi(request.headers)
+    multi_query = _multi(request.query)
     return {
         "resource": "/{proxy+}",
         "path": route,
-        "httpMethod": method.upper(),
+        "httpMethod": method,
         "headers": {k: v[-1] for k, v in multi_headers.items()},
         "multiValueHeaders": multi_headers,
         "queryStringParameters": {k: v[-1] for k, v in multi_query.items()} or None,
@@ -151,7 +145,7 @@ def _rest(
             "accountId": ACCOUNT,
             "apiId": "abcdef1234",
             "resourcePath": "/{proxy+}",
-            "httpMethod": method.upper(),
+            "httpMethod": method,
             "path": f"/{stage}{route}",
             "stage": stage,
             "protocol": "HTTP/1.1",
@@ -159,30 +153,23 @@ def _rest(
             "requestTimeEpoch": int(time.time() * 1000),
             "identity": {"sourceIp": source_ip, "userAgent": multi_headers.get("User-Agent", ["emulate"])[-1]},
         },
-        "body": body,
-        "isBase64Encoded": encoded,
+        "body": request.body,
+        "isBase64Encoded": request.encoded,
     }
 
 
-def _alb(
-    method: str,
-    route: str,
-    query: list[tuple[str, str]],
-    headers: list[tuple[str, str]],
-    body: str | None,
-    encoded: bool,
-) -> dict[str, Any]:
+def _alb(request: _Request) -> dict[str, Any]:
     return {
         "requestContext": {
             "elb": {"targetGroupArn": f"arn:aws:elasticloadbalancing:us-east-1:{ACCOUNT}:targetgroup/local/0123456789"}
         },
-        "httpMethod": method.upper(),
-        "path": route,
+        "httpMethod": request.method,
+        "path": request.route,
         # ALB passes query values as sent (still URL-encoded) and lower-cases header names.
-        "queryStringParameters": {k: quote(v, safe="") for k, v in query},
-        "headers": {k.lower(): v for k, v in headers},
-        "body": body or "",
-        "isBase64Encoded": encoded,
+        "queryStringParameters": {k: quote(v, safe="") for k, v in request.query},
+        "headers": {k.lower(): v for k, v in request.headers},
+        "body": request.body or "",
+        "isBase64Encoded": request.encoded,
     }
 
 

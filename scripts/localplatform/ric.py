@@ -21,10 +21,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from scripts.localplatform import child
 from scripts.localplatform.rapi import Outcome, RuntimeAPI
-
-# Passed through from this process; everything else the child sees is set here or by `env`.
-PASSTHROUGH = ("PATH", "HOME", "TMPDIR", "LANG", "SSL_CERT_FILE", "SSL_CERT_DIR", "REQUESTS_CA_BUNDLE", "CI")
 
 
 class InitError(RuntimeError):
@@ -101,7 +99,7 @@ class RicProcess:
 
     def start(self) -> RicProcess:
         self.api.start()
-        env = {name: os.environ[name] for name in PASSTHROUGH if name in os.environ}
+        env = child.inherited()
         env.update(
             lambda_environment(
                 self.task_root,
@@ -176,13 +174,7 @@ class RicProcess:
         return outcome.json()
 
     def close(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        child.stop(self.process)
         self.api.close()
         self._log.close()
         Path(self._log.name).unlink(missing_ok=True)

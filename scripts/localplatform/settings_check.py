@@ -14,7 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from scripts.localplatform import ric
+from scripts.localplatform import child
 
 # Markers the platforms set that decide production; the rest of their variables do not matter here.
 PLATFORM_MARKERS = {
@@ -56,7 +56,7 @@ def invalid_settings(task_root: Path, env: dict[str, str]) -> tuple[list[str], s
 def function_environment(platform: str, runtime: str, env: dict[str, str], shell: dict[str, str]) -> dict[str, str]:
     """The variables that decide the function's settings, as the emulator will pass them."""
     seen = dict(shell) if platform == "lambda" and runtime == "inproc" else {}
-    seen.update({name: shell[name] for name in ric.PASSTHROUGH if name in shell})
+    seen.update(child.inherited(shell))
     return {**seen, **PLATFORM_MARKERS[platform], **env}
 
 

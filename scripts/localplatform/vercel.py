@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from scripts.localplatform.ric import PASSTHROUGH
+from scripts.localplatform import child
 
 # What the trampoline of @vercel/python does before handing over to the shim.
 TRAMPOLINE = "import vercel_runtime.vc_init"
@@ -84,7 +84,7 @@ class VercelProcess:
         self._reader: threading.Thread | None = None
 
     def environment(self) -> dict[str, str]:
-        env = {name: os.environ[name] for name in PASSTHROUGH if name in os.environ}
+        env = child.inherited()
         module = self.entrypoint.removesuffix(".py").replace("/", ".")
         env.update(
             {
@@ -220,13 +220,7 @@ class VercelProcess:
         )
 
     def close(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()  # SIGTERM: the platform's way, so the app's lifespan shutdown runs
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        child.stop(self.process)
         with contextlib.suppress(OSError):
             self._listener.shutdown(socket.SHUT_RDWR)  # wakes an accept() still waiting for the shim
         self._listener.close()
