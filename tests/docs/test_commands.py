@@ -12,9 +12,7 @@ import json
 import os
 import re
 import shutil
-import signal
 import subprocess
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -26,6 +24,7 @@ import pytest
 from tests.conftest import unavailable
 from tests.docs.commands import COMMANDS, NotRun, Run, Server
 from tests.support.paths import ROOT
+from tests.support.servers import serve
 from tests.support.sockets import free_port
 
 pytestmark = pytest.mark.slow
@@ -142,31 +141,13 @@ def serving(project: Path, command: str, entry: Server) -> Iterator[int]:
     for step in entry.setup:
         assert run(project, step).returncode == 0, step
     port = free_port()
+    argv = ["bash", "-c", command.replace(str(entry.port), str(port))]
+    env = environment(port, entry.env)
     log = project / f"server-{port}.log"
-    with log.open("w") as out:
-        process = subprocess.Popen(
-            ["bash", "-c", command.replace(str(entry.port), str(port))], cwd=project, env=environment(port, entry.env),
-            stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
-        )  # fmt: skip
-    try:
-        url = f"http://127.0.0.1:{port}{entry.health}"
-        deadline, answer = time.monotonic() + 120, None
-        while time.monotonic() < deadline and process.poll() is None:
-            answer = health(url)
-            if answer is not None:
-                break
-            time.sleep(0.3)
-        output = log.read_text(errors="replace")[-3000:]
-        assert answer is not None, f"{url} never answered (exit {process.poll()}):\n{output}"
-        assert answer.get("status") == "healthy", f"{url}: {answer}\n{output}"
+    with serve(argv, port, env=env, cwd=project, wait_for=entry.health, log=log, startup_s=120, stop_group=True):
+        answer = health(f"http://127.0.0.1:{port}{entry.health}")
+        assert answer is not None and answer.get("status") == "healthy", f"{answer}\n{log.read_text()[-3000:]}"
         yield port
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
 
 
 SERVED = sorted(command for command, entry in COMMANDS.items() if isinstance(entry, Server))

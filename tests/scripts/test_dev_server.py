@@ -8,15 +8,17 @@ from pathlib import Path
 import httpx
 
 from tests.support.paths import ROOT
+from tests.support.servers import serve
 from tests.support.stubs import free_port
-from tests.support.template import run_server, server_env
+from tests.support.template import server_env
 
 
 def test_dev_sh_serves_public_at_the_root_and_logs_each_request_once(tmp_path: Path) -> None:
     port = free_port()
     env = server_env(PORT=str(port), ENVIRONMENT="development", REDIS_URL="", DATA_DIR=str(tmp_path),
                      DATABASE_URL=f"sqlite:///{tmp_path}/app.sqlite3")  # fmt: skip
-    with run_server(["bash", str(ROOT / "scripts" / "dev.sh")], tmp_path, env, port) as server:
+    dev = ["bash", str(ROOT / "scripts" / "dev.sh")]
+    with serve(dev, port, env=env, cwd=tmp_path, wait_for=None, log=tmp_path / "server.log") as server:
         page = httpx.get(server.url + "/")
         style = httpx.get(server.url + "/status.css")
         health = httpx.get(server.url + "/api/health")

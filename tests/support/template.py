@@ -1,22 +1,19 @@
-"""The real template served by uvicorn from a copy of the project, as `scripts/dev.sh` serves it."""
+"""A copy of the project to break or serve: under uvicorn as `scripts/dev.sh` serves it, or under the emulator."""
 
 from __future__ import annotations
 
 import json
 import os
 import shutil
-import socket
-import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from tests.support.paths import ROOT
-from tests.support.stubs import free_port
+from tests.support.servers import Server, serve
+from tests.support.sockets import free_port
 
 MISSING_PACKAGE = "acme_billing_sdk"  # a package nobody installs: the broken backend imports it
 # What a production header for the status page can be: nothing inline, nothing from elsewhere.
@@ -51,49 +48,12 @@ def server_env(**extra: str) -> dict[str, str]:
     return env
 
 
-def wait_for_port(port: int, proc: subprocess.Popen[bytes], log: Path, deadline_s: float = 90.0) -> None:
-    end = time.monotonic() + deadline_s
-    while time.monotonic() < end:
-        if proc.poll() is not None:
-            raise AssertionError(f"server exited with {proc.returncode}:\n{log.read_text()[-4000:]}")
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
-        except OSError:
-            time.sleep(0.1)  # polling for readiness, not asserting on time
-    raise AssertionError(f"server did not listen within {deadline_s}s:\n{log.read_text()[-4000:]}")
-
-
-@dataclass(frozen=True)
-class Server:
-    url: str
-    log: Path  # what the server printed (stdout and stderr)
-    pid: int
-
-
-@contextmanager
-def run_server(argv: list[str], cwd: Path, env: dict[str, str], port: int) -> Iterator[Server]:
-    """Start a server process, wait until it listens, yield its URL and log, stop it."""
-    log = cwd / f"server-{port}.log"
-    with log.open("wb") as out:
-        proc = subprocess.Popen(argv, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)
-    try:
-        wait_for_port(port, proc, log)
-        yield Server(f"http://127.0.0.1:{port}", log, proc.pid)
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(10)
-
-
 @contextmanager
 def uvicorn_template(root: Path, **env: str) -> Iterator[str]:
+    """`api.index:app` of the copy at `root` under uvicorn, as `scripts/dev.sh` serves it; its URL."""
     port = free_port()
     argv = [sys.executable, "-m", "uvicorn", "api.index:app", "--host", "127.0.0.1", "--port", str(port)]
-    with run_server(argv, root, server_env(**env), port) as server:
+    with serve(argv, port, env=server_env(**env), cwd=root, wait_for=None, log=root / f"server-{port}.log") as server:
         yield server.url
 
 
@@ -131,5 +91,5 @@ def emulator(root: Path, *args: str, **env: str) -> Iterator[Server]:
     port = free_port()
     argv = [sys.executable, str(ROOT / "scripts" / "emulate.py"), "serve", *args, "--port", str(port),
             "--project-root", str(root), *(f"--env={name}={value}" for name, value in env.items())]  # fmt: skip
-    with run_server(argv, root, server_env(), port) as server:
+    with serve(argv, port, env=server_env(), cwd=root, wait_for=None, log=root / f"server-{port}.log") as server:
         yield server

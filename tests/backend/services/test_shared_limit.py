@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -14,6 +12,7 @@ import pytest
 
 from tests.backend.services.conftest import free_port
 from tests.support.paths import ROOT
+from tests.support.servers import serve
 
 pytestmark = pytest.mark.slow
 
@@ -24,22 +23,8 @@ def instance(env: dict[str, str]) -> Iterator[str]:
     port = free_port()
     args = [sys.executable, "-m", "uvicorn", "index:app", "--app-dir", str(ROOT / "api"),
             "--host", "127.0.0.1", "--port", str(port), "--lifespan", "on", "--no-access-log"]  # fmt: skip
-    proc = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                httpx.get(f"{base}/api/health", timeout=1)
-                break
-            except httpx.TransportError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"instance did not start: {proc.stderr.read() if proc.stderr else ''}") from None
-                time.sleep(0.05)
-        yield base
-    finally:
-        proc.terminate()
-        proc.communicate(timeout=20)
+    with serve(args, port, env=env, startup_s=60) as server:
+        yield server.url
 
 
 def _env(**values: str) -> dict[str, str]:

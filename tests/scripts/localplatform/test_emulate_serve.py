@@ -15,9 +15,9 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.scripts.checker import check
+from tests.support.servers import Server
 from tests.support.template import (
     MISSING_PACKAGE,
-    Server,
     break_backend,
     copy_project,
     emulator,
