@@ -22,7 +22,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "api")]
 
 from failsafe.requirements import read_pins  # noqa: E402
 from scripts.predeploy.bytecode import compile_tree  # noqa: E402
-from scripts.predeploy.deployment_tree import zip_tree  # noqa: E402
+from scripts.predeploy.deployment_tree import PIP_INSTALL, zip_tree  # noqa: E402
 
 # The bare app's distributions, at the template's pins.
 BARE_PINS = ("fastapi", "mangum", "pydantic", "starlette", "anyio")
@@ -84,37 +84,12 @@ def template_lambda(work: Path) -> tuple[Path, Path]:
 def bare_lambda(work: Path) -> tuple[Path, Path]:
     """The bare app per AWS's docs (pip's own bytecode, zip -r, unzip); and with hash-based bytecode."""
     package = work / "bare-package"
-    run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--disable-pip-version-check",
-            "--target",
-            str(package),
-            *pins(BARE_PINS),
-        ]
-    )
+    run([*PIP_INSTALL, "--target", str(package), *pins(BARE_PINS)])
     shutil.copy(ROOT / "bench" / "bare_app.py", package / "bare_app.py")  # the function's file, as is
     run(["zip", "-q", "-r", str(work / "bare.zip"), "."], cwd=package)
     run(["unzip", "-q", str(work / "bare.zip"), "-d", str(work / "bare")])
     hashed = work / "bare-hash-package"
-    run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--disable-pip-version-check",
-            "--no-compile",
-            "--target",
-            str(hashed),
-            *pins(BARE_PINS),
-        ]
-    )
+    run([*PIP_INSTALL, "--no-compile", "--target", str(hashed), *pins(BARE_PINS)])
     shutil.copy(ROOT / "bench" / "bare_app.py", hashed / "bare_app.py")
     error = compile_tree(hashed, "3.12")
     if error:

@@ -15,7 +15,6 @@ import http.client
 import json
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -24,6 +23,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.support.sockets import free_port  # noqa: E402
+
 # Development, as the figures in bench/RESULTS.md were measured: production wants a SECRET_KEY
 # and a database before health answers 200. The emulator passes the function only its --env.
 ENVIRONMENT = "development"
@@ -34,12 +37,6 @@ SERVERS = {
     "lambda http ric": [*EMULATE, "--platform", "lambda", "--format", "http", "--runtime", "ric", "--port"],
     "vercel shim": [*EMULATE, "--platform", "vercel", "--port"],
 }
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def wait_ready(port: int) -> int:

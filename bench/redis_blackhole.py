@@ -14,16 +14,17 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 REQUESTS = 100
+
+from tests.support.sockets import raw_listener  # noqa: E402
 
 
 def child() -> None:
@@ -63,15 +64,6 @@ def child() -> None:
     )
 
 
-def blackhole() -> int:
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(256)
-    held: list[socket.socket] = []
-    threading.Thread(target=lambda: [held.append(listener.accept()[0]) for _ in iter(int, 1)], daemon=True).start()
-    return int(listener.getsockname()[1])
-
-
 def sample(redis_url: str | None) -> dict[str, float]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("REDIS_", "RATE_LIMIT_", "AWS_", "VERCEL"))}
     env.update(
@@ -97,11 +89,11 @@ def main() -> None:
     if args.child:
         child()
         return
-    url = f"redis://127.0.0.1:{blackhole()}/0"
     runs: dict[str, list[dict[str, float]]] = {"unset": [], "blackholed": []}
-    for _ in range(args.samples):  # interleaved, so machine noise hits both cases alike
-        runs["unset"].append(sample(None))
-        runs["blackholed"].append(sample(url))
+    with raw_listener("silent") as port:  # accepts connections and never answers
+        for _ in range(args.samples):  # interleaved, so machine noise hits both cases alike
+            runs["unset"].append(sample(None))
+            runs["blackholed"].append(sample(f"redis://127.0.0.1:{port}/0"))
     med = {case: {k: statistics.median(r[k] for r in rs) for k in rs[0]} for case, rs in runs.items()}
     print(f"{args.samples} samples per case, medians; each: import api/index.py + {REQUESTS} Lambda events")
     print(f"{'case':<11} {'import':>9} {'1st req':>9} {'99 more':>9} {'cold+100':>9}")

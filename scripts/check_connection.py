@@ -81,6 +81,11 @@ class Response:
         self.body = body
         self.timings = timings
 
+    @property
+    def from_api_gateway(self) -> bool:
+        """API Gateway's own request id: REST APIs send x-amzn-requestid, HTTP APIs apigw-requestid."""
+        return "x-amzn-requestid" in self.headers or "apigw-requestid" in self.headers
+
     def json(self) -> Any:
         try:
             return json.loads(self.body.decode("utf-8"))
@@ -267,7 +272,7 @@ def _who_answered_404(response: Response) -> str:
             "Vercel answered, not the function: vercel.json must rewrite /api/(.*) to /api/index, and "
             "api/index.py must be deployed (check `vercel.json` and the deployment's function list)"
         )
-    if "x-amzn-requestid" in response.headers or "apigw-requestid" in response.headers:
+    if response.from_api_gateway:
         return (
             "API Gateway answered, not the function: no route matches; the API needs a catch-all route "
             "(`ANY /{proxy+}`) and the URL must include the stage (`/prod`) unless it is `$default`"
@@ -353,7 +358,7 @@ def _server_error_hint(response: Response) -> str:
             f"Vercel reports {vercel_error}: the function crashed before the app answered; read the function's "
             "log (`vercel logs <deployment-url>`) for the traceback"
         )
-    if "x-amzn-requestid" in response.headers or "apigw-requestid" in response.headers:
+    if response.from_api_gateway:
         return (
             "API Gateway got no valid answer from the function (a crash, a timeout, or a handler that is not "
             "`index.handler`): read the function's CloudWatch log (`sam logs --tail`)"

@@ -26,6 +26,8 @@ PLATFORMS = {
 }
 # What users call the architectures (Lambda says arm64) -> pip's platform suffix.
 ARCH_ALIASES = {"arm64": "aarch64", "aarch64": "aarch64", "x86_64": "x86_64", "amd64": "x86_64"}
+# This interpreter's pip, quiet.
+PIP_INSTALL = (sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check")
 SKIP_DIRS = {"__pycache__", ".pytest_cache", ".mypy_cache", "tests"}
 
 
@@ -59,25 +61,8 @@ def build_tree(api: Path, target: Target, tree: Path) -> str | None:
 
 def install_wheels(requirements: Path, target: Target, into: Path) -> subprocess.CompletedProcess[str]:
     platforms = [arg for platform in PLATFORMS[target.arch] for arg in ("--platform", platform)]
-    args = [
-        sys.executable,
-        "-m",
-        "pip",
-        "install",
-        "--quiet",
-        "--disable-pip-version-check",
-        "--no-compile",
-        "--only-binary=:all:",
-        "--implementation",
-        "cp",
-        "--python-version",
-        target.python,
-        *platforms,
-        "--target",
-        str(into),
-        "-r",
-        str(requirements),
-    ]
+    for_target = ["--only-binary=:all:", "--implementation", "cp", "--python-version", target.python, *platforms]
+    args = [*PIP_INSTALL, "--no-compile", *for_target, "--target", str(into), "-r", str(requirements)]
     return subprocess.run(args, capture_output=True, text=True, timeout=900, check=False)
 
 
