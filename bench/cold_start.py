@@ -142,13 +142,9 @@ def main() -> None:
             "bare, hash-based bytecode": lambda: sample(bare_hash, "bare_app"),
         }
         if not args.skip_vercel:
-            tools = (
-                subprocess.run(
-                    ["bash", str(ROOT / "scripts" / "tools" / "vercel.sh")], capture_output=True, text=True, check=True
-                )
-                .stdout.strip()
-                .splitlines()[-1]
-            )
+            vercel_sh = [str(ROOT / "scripts" / "tools" / "vercel.sh")]
+            found = subprocess.run(["bash", *vercel_sh], capture_output=True, text=True, check=True)
+            tools = found.stdout.strip().splitlines()[-1]  # the folder of the vercel CLI
             template_func = template_vercel(work, tools, os.path.dirname(python))
             bare_func = bare_vercel(work, tools, os.path.dirname(python))
             cases["vercel .func, /api/health"] = lambda: vercel_sample(template_func, python, database_url)
