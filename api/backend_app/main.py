@@ -1,4 +1,4 @@
-"""The app factory: services from the settings, middleware, and every router of `routes.ROUTERS`."""
+"""The app factory: the service container from the settings, middleware, and every router of `routes.ROUTERS`."""
 
 from __future__ import annotations
 
@@ -7,19 +7,14 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from backend_app.auth_setup import install_auth
-from backend_app.core.client_ip import ClientAddressResolver
 from backend_app.core.config import Settings, get_settings
 from backend_app.core.errors import install_error_handlers
 from backend_app.core.openapi import COMMON_RESPONSES, complete_openapi
 from backend_app.middleware.ratelimit import RateLimitMiddleware
 from backend_app.routes import ROUTERS
 from backend_app.routes.docs import OPENAPI_URL, install_docs
-from backend_app.services.registry import ServiceRegistry
-from backend_app.services.setup import build_services
+from backend_app.services.container import ServiceContainer
 from failsafe import logs
-from failsafe.diagnostics_token import token_warnings
-from failsafe.platform import detect_platform
 
 log = logs.get_logger("backend")
 
@@ -27,7 +22,7 @@ log = logs.get_logger("backend")
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     logs.configure(settings.log_level)
-    services = build_services(settings)  # clients are built here; they connect on first use
+    services = ServiceContainer(settings)  # clients are built here; they connect on first use
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -39,7 +34,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         await services.start()  # one Redis probe, bounded by its timeouts, never raises
         yield
         await services.stop()
-        await app.state.database.close()
 
     docs = bool(settings.docs_enabled)
     app = FastAPI(
@@ -55,23 +49,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redirect_slashes=False,
         responses=COMMON_RESPONSES,  # every status any operation can answer
     )
-    app.state.settings = settings
-    app.state.services = ServiceRegistry()
-    # Only the fallback reads DIAGNOSTICS_TOKEN; a token it would not honour is said while all is well.
-    token = settings.diagnostics_token
-    short_token = token_warnings(token.get_secret_value() if token else None)
-    app.state.services.add_warnings(lambda: short_token)
+    app.state.services = services  # reached through backend_app.deps and services_of(app)
     install_error_handlers(app)
-    # Cache and rate limiter, their status, and the per-address limit on every request.
-    services.register(app.state.services)
-    app.state.cache = services.cache
-    app.state.rate_limiter = services.rate_limiter
-    if settings.rate_limit_enabled:
-        resolver = ClientAddressResolver(settings.trusted_proxies, on_vercel=detect_platform() == "vercel")
-        app.state.client_address = resolver  # the login limit keys on it too
-        app.add_middleware(RateLimitMiddleware, limiter=services.rate_limiter, resolver=resolver,
-                           default_limit=settings.rate_limit_default, auth_limit=settings.rate_limit_auth)  # fmt: skip
-    install_auth(app, settings)
+    if settings.rate_limit_enabled:  # the per-address limit on every request
+        app.add_middleware(
+            RateLimitMiddleware,
+            limiter=services.rate_limiter,
+            resolver=services.client_address,
+            default_limit=settings.rate_limit_default,
+            auth_limit=settings.rate_limit_auth,
+        )
     for router in ROUTERS:
         app.include_router(router)
     if docs:

@@ -11,6 +11,7 @@ import pytest
 
 from backend_app.core.config import Settings, get_settings, load_settings
 from backend_app.main import create_app
+from backend_app.services.container import services_of
 from tests.conftest import close_entry
 
 SECRET = "test-secret-key-0123456789abcdef-0123456789"  # 43 bytes: valid in production too
@@ -41,7 +42,7 @@ async def client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as c:
         c.app = app  # type: ignore[attr-defined]
         yield c
-    await app.state.database.close()
+    await services_of(app).stop()
 
 
 @pytest.fixture

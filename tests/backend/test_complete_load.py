@@ -24,6 +24,7 @@ import redis
 
 from backend_app.main import create_app
 from backend_app.routes import ROUTERS
+from backend_app.services.container import services_of
 from failsafe.diagnosis import requirement_names
 from tests.backend.conftest import PASSWORD, SECRET, make_settings
 from tests.conftest import unavailable
@@ -79,8 +80,8 @@ def backend_modules() -> set[str]:
 
 async def create_admin(database_url: str) -> None:
     app = create_app(make_settings(database_url, environment="production"))
-    await app.state.auth.register(ADMIN, PASSWORD, role="admin")
-    await app.state.database.close()
+    await services_of(app).auth.register(ADMIN, PASSWORD, role="admin")
+    await services_of(app).stop()
 
 
 def probe(database_url: str, **env: str) -> dict[str, Any]:
@@ -149,7 +150,7 @@ async def test_openapi_lists_the_routers_in_their_order_and_the_password_flow(tm
     app = create_app(make_settings(f"sqlite:///{tmp_path}/docs.sqlite3", docs_enabled=True))
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as client:
         schema = (await client.get("/api/openapi.json")).json()
-    await app.state.database.close()
+    await services_of(app).stop()
     declared = [route.path for router in ROUTERS for route in router.routes]
     assert list(schema["paths"]) == list(dict.fromkeys(declared))
     assert list(schema["paths"])[:10] == ["/api/health", "/api/status", "/api/auth/register", "/api/auth/login",

@@ -22,6 +22,7 @@ from backend_app.core.auth_settings import DEV_SECRET_KEY, key_material_kind
 from backend_app.core.config import Settings, SettingsError, load_settings
 from backend_app.db.url import DatabaseUrlError, parse_database_url
 from backend_app.main import create_app
+from backend_app.services.container import services_of
 from tests.backend.conftest import SECRET, make_settings
 from tests.backend.replies import Reply
 from tests.support.events import lambda_event
@@ -287,6 +288,6 @@ async def test_the_backend_s_status_warns_of_a_diagnostics_token_the_fallback_wo
         app = create_app(make_settings(f"sqlite:///{tmp_path}/diag.sqlite3", diagnostics_token=token))
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as client:
             warnings = (await client.get("/api/status")).json()["warnings"]
-        await app.state.database.close()
+        await services_of(app).stop()
         assert any("DIAGNOSTICS_TOKEN" in warning for warning in warnings) is warned
         assert token not in str(warnings)

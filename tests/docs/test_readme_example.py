@@ -28,6 +28,17 @@ PAGE = ROOT / "docs" / "adding-a-resource.md"
 BLOCK = re.compile(r"```(?:python|sql|bash)\n(.*?)```", re.S)
 COPIED = ("api", "migrations", "scripts", "tests", "pyproject.toml", "requirements-dev.txt")
 ROUTES = "api/backend_app/routes/__init__.py"
+# What the page writes: every layer of a resource (route -> service -> store), its migration and tests.
+WRITTEN = (
+    "migrations/versions/0003_notes.py",
+    "api/backend_app/stores/notes.py",
+    "api/backend_app/services/notes.py",
+    "api/backend_app/schemas/notes.py",
+    "api/backend_app/routes/notes.py",
+    ROUTES,
+    "tests/notes/__init__.py",
+    "tests/notes/test_notes.py",
+)
 # The parts of the suite a new router touches, besides its own tests (those that exist).
 TOUCHED = (
     "tests/backend/routes/test_fuzz_api.py",
@@ -83,8 +94,7 @@ def test_the_worked_example_keeps_the_checks_and_the_suite_green(tmp_path: Path)
         else:
             shutil.copy(source, root / name)
     written = [apply(root, block) for block in example_blocks()]
-    for name in ("migrations/versions/0003_notes.py", "api/backend_app/routes/notes.py", ROUTES,
-                 "tests/notes/__init__.py", "tests/notes/test_notes.py"):  # fmt: skip
+    for name in WRITTEN:
         assert name in written, f"the page no longer writes {name}"
     bin_dir = Path(sys.executable).parent
     for argv in ([str(bin_dir / "ruff"), "format", "--check", "."], [str(bin_dir / "ruff"), "check", "."],

@@ -70,7 +70,7 @@ for module, dist, settings in PACKAGES:
                        env=settings)  # fmt: skip
 # Every router module, and a module of each backend package, with an import that cannot succeed.
 for path in ("routes/health.py", "routes/auth.py", "routes/users.py", "routes/password.py", "routes/admin.py",
-             "routes/docs.py", "core/tokens.py", "db/sqlite.py", "services/users.py"):  # fmt: skip
+             "routes/docs.py", "core/tokens.py", "db/sqlite.py", "stores/users.py"):  # fmt: skip
     CASES[f"missing import in {path}"] = Case("missing_dependency", "notinstalledpkg",
                                               "add `notinstalledpkg` to api/requirements.txt",
                                               missing_import_in=path, env=SQLITE)  # fmt: skip

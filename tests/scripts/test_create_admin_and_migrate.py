@@ -26,6 +26,7 @@ def test_create_admin_then_log_in_as_admin(via: str, database_url: str) -> None:
 
     async def check() -> None:
         from backend_app.main import create_app
+        from backend_app.services.container import services_of
 
         app = create_app(make_settings(database_url))
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as client:
@@ -34,7 +35,7 @@ def test_create_admin_then_log_in_as_admin(via: str, database_url: str) -> None:
             )
             token = login.json()["access_token"]
             page = await client.get("/api/admin/users", headers={"authorization": f"Bearer {token}"})
-        await app.state.database.close()
+        await services_of(app).stop()
         assert page.status_code == 200 and page.json()["items"][0]["role"] == "admin"
 
     asyncio.run(check())
@@ -104,6 +105,7 @@ def test_migrate_help_describes_its_usage_without_a_database() -> None:
 def test_create_admin_refuses_an_account_someone_registered_first(database_url: str) -> None:
     async def scenario() -> None:
         from backend_app.main import create_app
+        from backend_app.services.container import services_of
 
         app = create_app(make_settings(database_url))
         env = {"DATABASE_URL": database_url, "ENVIRONMENT": "development"}
@@ -140,6 +142,6 @@ def test_create_admin_refuses_an_account_someone_registered_first(database_url: 
             assert "role now user" in reset.stdout and "->" not in reset.stdout
             ann = await client.post("/api/auth/login", json={"email": "ann@example.com", "password": "new ann pw 1"})
             assert ann.status_code == 200
-        await app.state.database.close()
+        await services_of(app).stop()
 
     asyncio.run(scenario())

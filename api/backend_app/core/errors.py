@@ -22,8 +22,16 @@ from starlette.routing import Match
 
 from failsafe.errors import error_body
 
-HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
-              413: "payload_too_large", 415: "unsupported_media_type", 429: "rate_limited"}  # fmt: skip
+HTTP_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    429: "rate_limited",
+}
 METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 
 
@@ -57,18 +65,17 @@ class ServiceUnavailableError(AppError):
     message = "A service this request needs is unavailable; try again shortly."
 
 
-def error_response(status: int, code: str, message: str, details: Any = None,
-                   headers: dict[str, str] | None = None) -> JSONResponse:  # fmt: skip
+def error_response(
+    status: int, code: str, message: str, details: Any = None, headers: dict[str, str] | None = None
+) -> JSONResponse:
     return JSONResponse(error_body(code, message, details), status_code=status, headers=headers)
 
 
-async def _app_error(_: Request, exc: Exception) -> Response:
-    assert isinstance(exc, AppError)
+async def _app_error(_: Request, exc: AppError) -> Response:
     return error_response(exc.status_code, exc.code, exc.detail_message, exc.details, exc.headers)
 
 
-async def _http_error(request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, StarletteHTTPException)
+async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
     code = HTTP_CODES.get(exc.status_code, "http_error")
     message = exc.detail if isinstance(exc.detail, str) else "The request failed."
     if exc.status_code == 404:
@@ -87,19 +94,25 @@ def _allowed_methods(request: Request) -> str:
     route whether it fully matches keeps routers included as FastAPI nests them."""
     routes = request.app.router.routes
     return ", ".join(
-        method for method in METHODS
+        method
+        for method in METHODS
         if any(route.matches({**request.scope, "method": method})[0] is Match.FULL for route in routes)
-    )  # fmt: skip
+    )
 
 
-async def _validation_error(_: Request, exc: Exception) -> Response:
-    assert isinstance(exc, RequestValidationError)
+async def _validation_error(_: Request, exc: RequestValidationError) -> Response:
     errors = exc.errors()
     if any(error.get("type") == "json_invalid" for error in errors):
         return error_response(400, "invalid_json", "The request body is not valid JSON.")
     # Field paths and messages only: never `input`, which may be a password or a token.
-    details = [{"field": ".".join(str(p) for p in error.get("loc", ())), "message": error.get("msg", ""),
-                "type": error.get("type", "")} for error in errors]  # fmt: skip
+    details = [
+        {
+            "field": ".".join(str(p) for p in error.get("loc", ())),
+            "message": error.get("msg", ""),
+            "type": error.get("type", ""),
+        }
+        for error in errors
+    ]
     return error_response(422, "validation_error", "The request does not fit the schema.", details)
 
 
@@ -109,7 +122,8 @@ async def _unhandled(_: Request, exc: Exception) -> Response:
 
 
 def install_error_handlers(app: FastAPI) -> None:
-    app.add_exception_handler(AppError, _app_error)
-    app.add_exception_handler(StarletteHTTPException, _http_error)
-    app.add_exception_handler(RequestValidationError, _validation_error)
-    app.add_exception_handler(Exception, _unhandled)
+    # FastAPI's decorator, called directly: each handler is typed with the exception it is registered for.
+    app.exception_handler(AppError)(_app_error)
+    app.exception_handler(StarletteHTTPException)(_http_error)
+    app.exception_handler(RequestValidationError)(_validation_error)
+    app.exception_handler(Exception)(_unhandled)

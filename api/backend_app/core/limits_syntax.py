@@ -36,20 +36,21 @@ def _count(value: str) -> int:
     """How many limits `value` holds; `ValueError` where `limits.parse_many` raises one."""
     # Without a separator the list expression is the single one, anchored.
     if not re.search(_SEPARATORS, value):
-        _granularity(_ONE_LIMIT.fullmatch(value))
+        _known(_ONE_LIMIT.fullmatch(value))
         return 1
     if not _LIMIT_LIST.match(value):
         raise ValueError(SYNTAX)
     matches = [match for part in re.split(_SEPARATORS, value) if (match := _ONE_LIMIT.match(part))]
     for match in matches:
-        _granularity(match)
+        _known(match)
     return len(matches)
 
 
-def _granularity(match: re.Match[str] | None) -> None:
-    """`ValueError` unless `match` is one limit whose unit `limits` knows (singular or plural)."""
+def _known(match: re.Match[str] | None) -> re.Match[str]:
+    """`match` when it is one limit whose unit `limits` knows (singular or plural); `ValueError` otherwise."""
     if match is None or match.group(4).lower().removesuffix("s") not in GRANULARITY_S:
         raise ValueError(SYNTAX)
+    return match
 
 
 def check_limit(value: str) -> str:
@@ -70,8 +71,6 @@ class Limit(NamedTuple):
 def parse_limit(value: str) -> Limit:
     """One limit such as "100/minute" or "5 per 10 seconds"; `ValueError` otherwise."""
     text = check_limit(value)
-    match = _ONE_LIMIT.fullmatch(text)
-    assert match is not None  # check_limit matched it
-    amount, _, multiples, unit = match.groups()
+    amount, _, multiples, unit = _known(_ONE_LIMIT.fullmatch(text)).groups()
     # As the library: no multiple, or 0, means 1 ("5 per 0 seconds" is 5 per second).
     return Limit(text, int(amount), (int(multiples or 0) or 1) * GRANULARITY_S[unit.lower().removesuffix("s")])

@@ -36,8 +36,7 @@ from failsafe.logs import get_logger
 log = get_logger("passwords")
 
 SCHEMES = ("argon2", "bcrypt_sha256", "bcrypt")  # the first hashes; the others verify, then re-hash
-ARGON2_OPTIONS = {"argon2__type": "ID", "argon2__memory_cost": 19456, "argon2__time_cost": 2,
-                  "argon2__parallelism": 1}  # fmt: skip
+ARGON2_OPTIONS = {"argon2__type": "ID", "argon2__memory_cost": 19456, "argon2__time_cost": 2, "argon2__parallelism": 1}
 BCRYPT_LIMIT_BYTES = 72
 PLAIN_BCRYPT_PREFIXES = ("$2a$", "$2b$", "$2y$", "$2x$")  # bcrypt_sha256 hashes start "$bcrypt-sha256$"
 
@@ -87,8 +86,10 @@ class PasswordHasher:
             log.warning(
                 "a password over %d bytes was refused for account %s: its plain bcrypt hash only holds the first %d; "
                 "an operator sets a new password with scripts/create_admin.py --existing --keep-role",
-                BCRYPT_LIMIT_BYTES, account, BCRYPT_LIMIT_BYTES,
-            )  # fmt: skip
+                BCRYPT_LIMIT_BYTES,
+                account,
+                BCRYPT_LIMIT_BYTES,
+            )
             await self.dummy_verify(password)  # answers as slowly as a real verify
             return False, None
 

@@ -77,8 +77,17 @@ class TokenCodec:
     def issue(self, typ: TokenType, sub: str, ver: int, sid: str) -> tuple[str, Claims]:
         now = int(time.time())
         claims = Claims(sub=sub, jti=uuid.uuid4().hex, sid=sid, ver=ver, typ=typ, exp=now + self.ttl[typ])
-        payload = {"sub": sub, "iat": now, "exp": claims.exp, "jti": claims.jti, "sid": sid, "ver": ver,
-                   "typ": typ, "iss": self.issuer, "aud": self.audience}  # fmt: skip
+        payload = {
+            "sub": sub,
+            "iat": now,
+            "exp": claims.exp,
+            "jti": claims.jti,
+            "sid": sid,
+            "ver": ver,
+            "typ": typ,
+            "iss": self.issuer,
+            "aud": self.audience,
+        }
         token: str = jwt.encode(payload, self._sign_key, algorithm=self.algorithm, headers={"kid": self._kid})
         return token, claims
 
@@ -102,5 +111,6 @@ class TokenCodec:
             raise InvalidTokenError()
         if type(payload["ver"]) is not int or not isinstance(payload["sub"], str):
             raise InvalidTokenError()
-        return Claims(str(payload["sub"]), str(payload["jti"]), str(payload["sid"]), payload["ver"], expected,
-                      int(payload["exp"]))  # fmt: skip
+        return Claims(
+            str(payload["sub"]), str(payload["jti"]), str(payload["sid"]), payload["ver"], expected, int(payload["exp"])
+        )

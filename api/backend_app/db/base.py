@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from contextlib import AbstractAsyncContextManager
+from datetime import UTC, datetime
 from typing import Any, Literal, Protocol
 
 Row = Mapping[str, Any]
@@ -59,3 +60,9 @@ class Database(Protocol):
         ...
 
     async def close(self) -> None: ...
+
+
+def as_datetime(value: Any) -> datetime:
+    """A timestamp column as an aware datetime: asyncpg returns one, SQLite the text it stored."""
+    when = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    return when if when.tzinfo else when.replace(tzinfo=UTC)

@@ -22,9 +22,16 @@ import asyncpg
 from backend_app.db.base import Connection, DatabaseUnavailable, Kind, Row, SchemaMissing, UniqueViolation
 
 PING_AFTER_IDLE_S = 10.0
-_UNAVAILABLE = (OSError, TimeoutError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError,
-                asyncpg.CannotConnectNowError, asyncpg.TooManyConnectionsError,
-                asyncpg.InvalidAuthorizationSpecificationError, asyncpg.InvalidCatalogNameError)  # fmt: skip
+_UNAVAILABLE = (
+    OSError,
+    TimeoutError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.InterfaceError,
+    asyncpg.CannotConnectNowError,
+    asyncpg.TooManyConnectionsError,
+    asyncpg.InvalidAuthorizationSpecificationError,
+    asyncpg.InvalidCatalogNameError,
+)
 
 
 class _PgConnection:
@@ -62,10 +69,14 @@ class PostgresDatabase:
         if self._pool is None or self._loop is not loop:
             # min_size=0: creating the pool opens no connection; a request that needs one does.
             self._pool = await asyncpg.create_pool(
-                self._dsn, min_size=0, max_size=self._max_size, statement_cache_size=0,
-                timeout=self._connect_timeout, command_timeout=self._op_timeout,
+                self._dsn,
+                min_size=0,
+                max_size=self._max_size,
+                statement_cache_size=0,
+                timeout=self._connect_timeout,
+                command_timeout=self._op_timeout,
                 max_inactive_connection_lifetime=60.0,
-            )  # fmt: skip
+            )
             self._loop = loop
         return self._pool
 

@@ -88,8 +88,11 @@ async def _upgrade(conn: aiosqlite.Connection) -> None:
         raise
     await conn.commit()
     if plan.refused:
-        log.warning("%d stored email(s) hold characters that are refused now; those accounts cannot log in: ids %s",
-                    len(plan.refused), ", ".join(user_id for user_id, _ in plan.refused))  # fmt: skip
+        log.warning(
+            "%d stored email(s) hold characters that are refused now; those accounts cannot log in: ids %s",
+            len(plan.refused),
+            ", ".join(user_id for user_id, _ in plan.refused),
+        )
 
 
 class SqliteDatabase:

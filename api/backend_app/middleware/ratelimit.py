@@ -19,8 +19,9 @@ AUTH_PREFIX = "/api/auth/"
 
 
 class RateLimitMiddleware:
-    def __init__(self, app: ASGIApp, limiter: RateLimiter, resolver: ClientAddressResolver,
-                 default_limit: str, auth_limit: str) -> None:  # fmt: skip
+    def __init__(
+        self, app: ASGIApp, limiter: RateLimiter, resolver: ClientAddressResolver, default_limit: str, auth_limit: str
+    ) -> None:
         self.app = app
         self.limiter = limiter
         self.resolver = resolver
@@ -40,8 +41,15 @@ class RateLimitMiddleware:
             decision = await self.limiter.check(group, limit, self.resolver(scope), setting)
         except (RateLimitedError, RateLimitUnavailableError) as exc:
             headers = [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in exc.headers.items()]
-            await send_error(send, exc.status_code, exc.code, exc.detail_message, details=exc.details,
-                             headers=headers, head=scope.get("method") == "HEAD")  # fmt: skip
+            await send_error(
+                send,
+                exc.status_code,
+                exc.code,
+                exc.detail_message,
+                details=exc.details,
+                headers=headers,
+                head=scope.get("method") == "HEAD",
+            )
             return
         extra = [
             (name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in decision.headers().items()

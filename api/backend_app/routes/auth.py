@@ -16,11 +16,10 @@ from backend_app.core.auth_errors import (
     InvalidTokenError,
 )
 from backend_app.core.openapi import errors_of
-from backend_app.deps import Auth, CurrentSession
+from backend_app.deps import AuthDep, CurrentSession, LoginLimitDep
 from backend_app.schemas.auth import Credentials, LoginCredentials, RefreshRequest, TokenResponse
 from backend_app.schemas.users import UserOut
 from backend_app.services.auth import TokenPair
-from backend_app.services.login_limit import check_password_attempt
 
 router = APIRouter(prefix="/api/auth", tags=["auth"])
 
@@ -49,7 +48,7 @@ def _tokens(pair: TokenPair) -> TokenResponse:
 
 
 @router.post("/register", status_code=201, summary="Create an account", responses=errors_of(EmailTakenError))
-async def register(body: Credentials, auth: Auth) -> UserOut:
+async def register(body: Credentials, auth: AuthDep) -> UserOut:
     """201 with the new user; 409 `email_taken` when the address has an account (which reveals it)."""
     return UserOut.of(await auth.register(body.email, body.password))
 
@@ -74,10 +73,10 @@ async def _login_body(request: Request) -> LoginCredentials:
     summary="Log in for an access and a refresh token",
     responses=errors_of(InvalidCredentialsError, AccountDisabledError),
 )
-async def login(request: Request, auth: Auth) -> TokenResponse:
+async def login(request: Request, auth: AuthDep, login_limit: LoginLimitDep) -> TokenResponse:
     """401 `invalid_credentials` for a wrong password and an unknown email alike."""
     body = await _login_body(request)
-    await check_password_attempt(request, body.email)  # normalised by the schema
+    await login_limit.take(request.scope, body.email)  # normalised by the schema
     return _tokens(await auth.login(body.email, body.password))
 
 
@@ -86,13 +85,13 @@ async def login(request: Request, auth: Auth) -> TokenResponse:
     summary="Trade a refresh token for a new pair",
     responses=errors_of(InvalidTokenError, AccountDisabledError),
 )
-async def refresh(body: RefreshRequest, auth: Auth) -> TokenResponse:
+async def refresh(body: RefreshRequest, auth: AuthDep) -> TokenResponse:
     """Rotation: the refresh token sent here stops working."""
     return _tokens(await auth.refresh(body.refresh_token))
 
 
 @router.post("/logout", status_code=204, summary="End this login's session", responses=errors_of(AccountDisabledError))
-async def logout(session: CurrentSession, auth: Auth) -> Response:
+async def logout(session: CurrentSession, auth: AuthDep) -> Response:
     """The access and refresh tokens of this login stop working, on every instance."""
     await auth.logout(*session)
     return Response(status_code=204)

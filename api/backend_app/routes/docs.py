@@ -90,11 +90,15 @@ def install_docs(app: FastAPI) -> None:
         root = str(request.scope.get("root_path", "")).rstrip("/")  # a stage or API_BASE_PATH in front
         script_url = f"{root}{DOCS_URL}/swagger-ui-bundle.js"
         page = get_swagger_ui_html(
-            openapi_url=root + OPENAPI_URL, title=f"{app.title} - Swagger UI", oauth2_redirect_url=root + REDIRECT_URL,
-            init_oauth=app.swagger_ui_init_oauth, swagger_ui_parameters=app.swagger_ui_parameters,
-            swagger_js_url=script_url, swagger_css_url=f"{root}{DOCS_URL}/swagger-ui.css",
+            openapi_url=root + OPENAPI_URL,
+            title=f"{app.title} - Swagger UI",
+            oauth2_redirect_url=root + REDIRECT_URL,
+            init_oauth=app.swagger_ui_init_oauth,
+            swagger_ui_parameters=app.swagger_ui_parameters,
+            swagger_js_url=script_url,
+            swagger_css_url=f"{root}{DOCS_URL}/swagger-ui.css",
             swagger_favicon_url=f"{root}{DOCS_URL}/favicon.png",
-        )  # fmt: skip
+        )
         return with_script_hashes(with_load_check(page, script_url, root + OPENAPI_URL))
 
     async def oauth2_redirect(_request: Request) -> HTMLResponse:

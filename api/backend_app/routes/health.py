@@ -2,41 +2,32 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
-from backend_app.core.config import Settings
-from backend_app.services.registry import ServiceRegistry
+from backend_app.deps import SettingsDep, StatusDep
 from failsafe.platform import detect_platform, status_document
 
 router = APIRouter(prefix="/api", tags=["health"])
 
 
-def _registry(request: Request) -> ServiceRegistry:
-    registry: ServiceRegistry = request.app.state.services
-    return registry
-
-
 @router.head("/health", operation_id="health_head", summary="Health without a body")
 @router.get("/health", operation_id="health", summary="Is this instance able to serve?")
-async def health(request: Request) -> JSONResponse:
+async def health(registry: StatusDep) -> JSONResponse:
     """200 when healthy or degraded (optional services on their fallbacks), 503 when unhealthy.
 
     Reads the services' last known state only: no I/O.
     """
-    registry = _registry(request)
     status = registry.overall(registry.snapshot())
     return JSONResponse({"status": status, "backend_loaded": True}, status_code=200)
 
 
 @router.head("/status", operation_id="status_head", summary="Status without a body")
 @router.get("/status", operation_id="status", summary="What this instance runs on, and why")
-async def status(request: Request) -> JSONResponse:
+async def status(registry: StatusDep, settings: SettingsDep) -> JSONResponse:
     """Environment, platform, version, cold-start facts, each service and any warnings."""
     # A JSONResponse, not a `dict` return type: FastAPI would run the document through
     # `jsonable_encoder` first, on the path load balancers and the status page poll.
-    registry = _registry(request)
-    settings: Settings = request.app.state.settings
     snapshot = registry.snapshot()
     document = status_document(
         status=registry.overall(snapshot),

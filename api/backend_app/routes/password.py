@@ -6,9 +6,8 @@ from fastapi import APIRouter, Request, Response
 
 from backend_app.core.auth_errors import AccountDisabledError, InvalidCredentialsError
 from backend_app.core.openapi import errors_of
-from backend_app.deps import Auth, CurrentUser
+from backend_app.deps import AuthDep, CurrentUser, LoginLimitDep
 from backend_app.schemas.auth import PasswordChange
-from backend_app.services.login_limit import check_password_attempt
 
 router = APIRouter(prefix="/api/users", tags=["users"], responses=errors_of(AccountDisabledError))
 
@@ -16,11 +15,13 @@ router = APIRouter(prefix="/api/users", tags=["users"], responses=errors_of(Acco
 @router.patch(
     "/me/password", status_code=204, summary="Change my password", responses=errors_of(InvalidCredentialsError)
 )
-async def change_password(request: Request, body: PasswordChange, user: CurrentUser, auth: Auth) -> Response:
+async def change_password(
+    request: Request, body: PasswordChange, user: CurrentUser, auth: AuthDep, login_limit: LoginLimitDep
+) -> Response:
     """Needs the current password; every token issued before (on every device) stops working.
 
     Each attempt counts against the same per-account limits as a login (`services.login_limit`).
     """
-    await check_password_attempt(request, user.email)
+    await login_limit.take(request.scope, user.email)
     await auth.change_password(user, body.current_password, body.new_password)
     return Response(status_code=204)

@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from backend_app.services.users import User
+from backend_app.stores.users import User
 
 
 class UserOut(BaseModel):

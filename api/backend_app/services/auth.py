@@ -19,15 +19,13 @@ from backend_app.core.auth_errors import (
     EmailTakenError,
     InvalidCredentialsError,
     InvalidTokenError,
-    LastAdminError,
     UserNotFoundError,
 )
-from backend_app.core.errors import ForbiddenError
 from backend_app.core.passwords import PasswordHasher
 from backend_app.core.tokens import Claims, TokenCodec
 from backend_app.db.base import UniqueViolation
 from backend_app.services.database import DatabaseService
-from backend_app.services.users import Role, User, UserStore
+from backend_app.stores.users import Role, User, UserStore
 from failsafe.logs import get_logger
 
 log = get_logger("auth")
@@ -133,26 +131,6 @@ class AuthService:
         except UniqueViolation:
             pass  # already logged out
 
-    async def update_user(self, actor: User, user_id: uuid.UUID, role: Role | None, active: bool | None) -> User:
-        """An admin changes a user's role or active flag; deactivation ends all of the user's tokens."""
-        demotes = role == "user" or active is False
-        async with self.database.transaction() as conn:
-            if demotes:
-                # Counted under lock: two admins demoting each other at once cannot leave none.
-                admins = await self.users.lock_active_admins(conn)
-                target = await self.users.by_id(conn, str(user_id))
-                if target is None:
-                    raise UserNotFoundError()
-                if target.is_admin and target.is_active and admins <= 1:
-                    raise LastAdminError()
-                if user_id == uuid.UUID(actor.id):
-                    # One admin of several may not lock themself out either: another admin decides that.
-                    raise ForbiddenError("Admins cannot demote or deactivate themselves.")
-            user = await self.users.update(conn, str(user_id), role, active)
-        if user is None:
-            raise UserNotFoundError()
-        return user
-
     async def reset_account(self, email: str, password: str, *, make_admin: bool) -> tuple[User, User]:
         """An operator sets `password` on an existing account, ending every token it holds.
 
@@ -168,7 +146,8 @@ class AuthService:
             after = await self.users.update(
                 conn, before.id, "admin" if make_admin else None, True if make_admin else None
             )
-        assert after is not None
+            if after is None:  # deleted since it was read
+                raise UserNotFoundError("No account has this email.")
         return before, after
 
     async def change_password(self, user: User, current: str, new: str) -> None:

@@ -25,7 +25,7 @@ from backend_app.core.auth_errors import DatabaseNotConfiguredError, DatabaseUna
 from backend_app.core.config import Settings
 from backend_app.db.base import Connection, Database, DatabaseUnavailable, SchemaMissing
 from backend_app.db.url import DatabaseTarget, parse_database_url
-from backend_app.services.registry import ServiceStatus
+from backend_app.services.status import ServiceStatus
 from failsafe.logs import get_logger
 
 log = get_logger("database")
@@ -50,8 +50,12 @@ def open_database(target: DatabaseTarget, settings: Settings) -> Database:
     if target.is_postgres:
         from backend_app.db.postgres import PostgresDatabase
 
-        return PostgresDatabase(target.dsn, settings.database_connect_timeout_s, settings.database_op_timeout_s,
-                                settings.database_pool_max_size)  # fmt: skip
+        return PostgresDatabase(
+            target.dsn,
+            settings.database_connect_timeout_s,
+            settings.database_op_timeout_s,
+            settings.database_pool_max_size,
+        )
     from backend_app.db.sqlite import SqliteDatabase
 
     return SqliteDatabase(target.dsn, settings.database_op_timeout_s)
@@ -83,9 +87,14 @@ class DatabaseService:
 
     def status(self) -> ServiceStatus:
         kind = self.target.kind if self.target else "none"
-        return ServiceStatus(backend=kind if self._healthy else "none", configured=kind, healthy=self._healthy,
-                             shared=kind == "postgresql", latency_ms=self._latency_ms,
-                             detail=self._detail)  # fmt: skip
+        return ServiceStatus(
+            backend=kind if self._healthy else "none",
+            configured=kind,
+            healthy=self._healthy,
+            shared=kind == "postgresql",
+            latency_ms=self._latency_ms,
+            detail=self._detail,
+        )
 
     def warnings(self) -> list[str]:
         return list(self._warnings)

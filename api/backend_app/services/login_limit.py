@@ -18,13 +18,14 @@ from __future__ import annotations
 
 import hashlib
 
-from fastapi import Request
-
+from backend_app.core.client_ip import ClientAddressResolver
 from backend_app.core.config import Settings
 from backend_app.services.ratelimit import RateLimiter
+from failsafe.asgi import Scope
 from failsafe.logs import get_logger
 
 log = get_logger("auth")
+_LOCKED = "password attempts locked for account %s from client %s: %s (%s) reached; a slot frees in %d s"
 
 
 def _account_key(email: str) -> str:
@@ -32,23 +33,25 @@ def _account_key(email: str) -> str:
     return hashlib.sha256(email.encode("utf-8")).hexdigest()[:32]
 
 
-async def check_password_attempt(request: Request, email: str) -> None:
-    """Take a slot for one password attempt on `email` (normalised); RateLimitedError (429) when none is left."""
-    state = request.app.state
-    settings: Settings = state.settings
-    limiter: RateLimiter | None = getattr(state, "rate_limiter", None)
-    resolve = getattr(state, "client_address", None)
-    if limiter is None or resolve is None or not settings.rate_limit_enabled:
-        return
-    account = _account_key(email)
-    client = resolve(request.scope)
-    checks = (("RATE_LIMIT_AUTH", settings.rate_limit_auth, f"account:{account}|client:{client}"),
-              ("RATE_LIMIT_ACCOUNT", settings.rate_limit_account, f"account:{account}"))  # fmt: skip
-    for setting, limit, key in checks:
-        # Raises RateLimitedError (429) or RateLimitUnavailableError (503): both are AppErrors.
-        decision = await limiter.check("auth", limit, key, setting)
-        if decision.remaining == 0:
-            log.warning(
-                "password attempts locked for account %s from client %s: %s (%s) reached; a slot frees in %d s",
-                account, client, setting, limit, decision.reset_after_s,
-            )  # fmt: skip
+class LoginLimit:
+    def __init__(self, settings: Settings, limiter: RateLimiter, client_address: ClientAddressResolver) -> None:
+        self.settings = settings
+        self.limiter = limiter
+        self.client_address = client_address
+
+    async def take(self, scope: Scope, email: str) -> None:
+        """Take a slot for one password attempt on `email` (normalised); RateLimitedError (429) when none is left."""
+        settings = self.settings
+        if not settings.rate_limit_enabled:
+            return
+        account = _account_key(email)
+        client = self.client_address(scope)
+        checks = (
+            ("RATE_LIMIT_AUTH", settings.rate_limit_auth, f"account:{account}|client:{client}"),
+            ("RATE_LIMIT_ACCOUNT", settings.rate_limit_account, f"account:{account}"),
+        )
+        for setting, limit, key in checks:
+            # Raises RateLimitedError (429) or RateLimitUnavailableError (503): both are AppErrors.
+            decision = await self.limiter.check("auth", limit, key, setting)
+            if decision.remaining == 0:
+                log.warning(_LOCKED, account, client, setting, limit, decision.reset_after_s)

@@ -34,8 +34,11 @@ class RateLimitDecision(NamedTuple):
     backend: Literal["redis", "memory"]
 
     def headers(self) -> dict[str, str]:
-        headers = {"X-RateLimit-Limit": str(self.limit), "X-RateLimit-Remaining": str(self.remaining),
-                   "X-RateLimit-Reset": str(self.reset_after_s)}  # fmt: skip
+        headers = {
+            "X-RateLimit-Limit": str(self.limit),
+            "X-RateLimit-Remaining": str(self.remaining),
+            "X-RateLimit-Reset": str(self.reset_after_s),
+        }
         if not self.allowed:
             headers["Retry-After"] = str(self.reset_after_s)
         return headers
@@ -66,7 +69,7 @@ def _decide(taken: tuple[bool, float, int], limit: Limit, backend: Literal["redi
 
 
 class RateLimiter:
-    """`app.state.rate_limiter`; `check` raises the errors above."""
+    """The limiter routes use (`deps.RateLimiterDep`); `check` raises the errors above."""
 
     def __init__(self, connector: RedisConnector | None, key_prefix: str, fail_closed: Iterable[str] = ()) -> None:
         self.connector = connector

@@ -57,7 +57,7 @@ class RedisCache:
 
 
 class CacheService:
-    """The `Cache` routes use (`app.state.cache`)."""
+    """The `Cache` routes use (`deps.CacheDep`)."""
 
     def __init__(self, redis: RedisCache | None, memory: MemoryCache) -> None:
         self.redis = redis

@@ -32,8 +32,12 @@ class RedisWindow:
     def _strategy_for(self, client: Redis) -> MovingWindowRateLimiter:
         # The connector hands out a new client per event loop; the storage must follow it.
         if self._strategy is None or self._strategy[0] is not client:
-            storage = RedisStorage("async+redis://", implementation="redispy", key_prefix=self.key_prefix,
-                                   connection_pool=client.connection_pool)  # type: ignore[arg-type]  # fmt: skip
+            storage = RedisStorage(
+                "async+redis://",
+                implementation="redispy",
+                key_prefix=self.key_prefix,
+                connection_pool=client.connection_pool,  # type: ignore[arg-type]  # limits types **options as plain values
+            )
             self._strategy = (client, MovingWindowRateLimiter(storage))
         return self._strategy[1]
 

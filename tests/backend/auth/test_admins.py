@@ -8,13 +8,14 @@ import uuid
 import httpx
 import pytest
 
+from backend_app.services.container import services_of
 from tests.backend.conftest import PASSWORD
 
 pytestmark = pytest.mark.anyio
 
 
 async def _admin(client: httpx.AsyncClient, email: str) -> tuple[str, dict[str, str]]:
-    user = await client.app.state.auth.register(email, PASSWORD, role="admin")  # type: ignore[attr-defined]
+    user = await services_of(client.app).auth.register(email, PASSWORD, role="admin")  # type: ignore[attr-defined]
     login = await client.post("/api/auth/login", json={"email": email, "password": PASSWORD})
     return user.id, {"authorization": f"Bearer {login.json()['access_token']}"}
 
@@ -50,9 +51,7 @@ async def test_two_admins_demoting_each_other_at_once_leave_one(client: httpx.As
     # The loser is refused: 409 when it passed the admin check first, 403 when it was demoted already.
     codes = sorted((r.status_code, r.json().get("error", {}).get("code")) for r in replies)
     assert codes[0][0] == 200 and codes[1] in [(403, "forbidden"), (409, "last_admin")], [r.text for r in replies]
-    auth = client.app.state.auth  # type: ignore[attr-defined]
-    async with auth.database.transaction() as conn:
-        users, _ = await auth.users.page(conn, 10, 0)
+    users, _ = await services_of(client.app).user_admin.page(10, 0)  # type: ignore[attr-defined]
     assert [u.id for u in users if u.is_admin and u.is_active] in ([a_id], [b_id])
 
 

@@ -8,6 +8,8 @@ from collections import Counter
 import httpx
 import pytest
 
+from backend_app.services.container import services_of
+
 pytestmark = pytest.mark.anyio
 
 
@@ -19,6 +21,6 @@ async def test_concurrent_registrations_of_one_email(client: httpx.AsyncClient) 
 
     statuses = Counter(await asyncio.gather(*(register(i) for i in range(20))))
     assert statuses == Counter({201: 1, 409: 19})
-    async with client.app.state.database.transaction() as conn:  # type: ignore[attr-defined]
+    async with services_of(client.app).database.transaction() as conn:  # type: ignore[attr-defined]
         row = await conn.fetch_one("SELECT COUNT(*) AS n FROM users WHERE email = $1", "race@example.com")
     assert row is not None and row["n"] == 1

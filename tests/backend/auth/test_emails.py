@@ -5,6 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
+from backend_app.services.container import services_of
 from tests.backend.conftest import PASSWORD
 
 pytestmark = pytest.mark.anyio
@@ -65,7 +66,7 @@ async def test_passwords_are_nfkc_normalised(client: httpx.AsyncClient) -> None:
 
 
 async def test_a_hash_of_the_password_as_typed_still_logs_in_and_is_renewed(client: httpx.AsyncClient) -> None:
-    auth = client.app.state.auth  # type: ignore[attr-defined]
+    auth = services_of(client.app).auth  # type: ignore[attr-defined]
     assert (await _register(client, "old@example.com")).status_code == 201
     typed = "\ufb01nal password"  # hashed as typed by an older version
     async with auth.database.transaction() as conn:
@@ -80,7 +81,7 @@ async def test_a_hash_of_the_password_as_typed_still_logs_in_and_is_renewed(clie
 
 
 async def test_unknown_and_known_emails_cost_the_same_hashes(client: httpx.AsyncClient) -> None:
-    hasher = client.app.state.auth.hasher  # type: ignore[attr-defined]
+    hasher = services_of(client.app).auth.hasher  # type: ignore[attr-defined]
     assert (await _register(client, "ann@example.com")).status_code == 201
     calls: list[str] = []
     verify = hasher.verify_and_update

@@ -22,13 +22,14 @@ import pytest
 from backend_app.core.background_threads import NICE_INCREMENT, LowPriorityThreads
 from backend_app.core.passwords import PasswordHasher, build_context, machine_concurrency
 from backend_app.main import create_app
+from backend_app.services.container import services_of
 from tests.backend.conftest import make_settings
 
 pytestmark = pytest.mark.anyio
 
 
 async def stored_hash(client: httpx.AsyncClient, email: str) -> str:
-    async with client.app.state.database.transaction() as conn:  # type: ignore[attr-defined]
+    async with services_of(client.app).database.transaction() as conn:  # type: ignore[attr-defined]
         row = await conn.fetch_one("SELECT password_hash FROM users WHERE email = $1", email)
     assert row is not None
     return str(row["password_hash"])
@@ -50,7 +51,7 @@ async def test_passwords_sharing_their_first_72_bytes_are_different(client: http
 async def test_legacy_bcrypt_hash_verifies_and_is_rehashed_on_login(client: httpx.AsyncClient) -> None:
     await client.post("/api/auth/register", json={"email": "old@example.com", "password": "placeholder-pw"})
     legacy = build_context().handler("bcrypt").using(rounds=4).hash("password from 2019")  # an older deployment's
-    async with client.app.state.database.transaction() as conn:  # type: ignore[attr-defined]
+    async with services_of(client.app).database.transaction() as conn:  # type: ignore[attr-defined]
         await conn.execute("UPDATE users SET password_hash = $1 WHERE email = $2", legacy, "old@example.com")
     assert (await stored_hash(client, "old@example.com")).startswith("$2b$")
     login = await client.post("/api/auth/login", json={"email": "old@example.com", "password": "password from 2019"})
@@ -76,7 +77,7 @@ async def test_an_old_bcrypt_hash_refuses_every_password_over_72_bytes(client: h
     registered = await client.post("/api/auth/register", json={"email": "trunc@example.com", "password": "placeholder"})
     account = registered.json()["id"]
     legacy = build_context().handler("bcrypt").using(rounds=4).hash(real[:72])  # what plain bcrypt stored
-    async with client.app.state.database.transaction() as conn:  # type: ignore[attr-defined]
+    async with services_of(client.app).database.transaction() as conn:  # type: ignore[attr-defined]
         await conn.execute("UPDATE users SET password_hash = $1 WHERE email = $2", legacy, "trunc@example.com")
     records = Records()
     logger = logging.getLogger("app.passwords")
@@ -134,7 +135,7 @@ async def test_unknown_email_takes_as_long_as_a_wrong_password(tmp_path: Any) ->
                 response = await client.post("/api/auth/login", json={"email": email, "password": "wrong password"})
                 samples.append(time.perf_counter() - started)
                 assert response.status_code == 401
-    await app.state.database.close()
+    await services_of(app).stop()
     ratio = statistics.median(unknown) / statistics.median(known)
     # Without the dummy verify an unknown email answers ~30x faster (no hash at all).
     assert 0.5 < ratio < 2.0, f"unknown/known login time ratio {ratio:.2f}"

@@ -13,6 +13,7 @@ import pytest
 from backend_app.core.config import Settings
 from backend_app.core.tokens import TokenCodec
 from backend_app.main import create_app
+from backend_app.services.container import services_of
 from tests.backend.conftest import make_settings
 from tests.support import postgres
 from tests.support.sockets import free_port
@@ -44,7 +45,7 @@ async def assert_down(settings: Settings, code: str) -> dict[str, object]:
         health = (await client.get("/api/health")).json()
         status = (await client.get("/api/status")).json()
     assert health["status"] == "degraded"
-    await app.state.database.close()  # type: ignore[attr-defined]
+    await services_of(app).stop()
     return status  # type: ignore[no-any-return]
 
 
@@ -103,4 +104,4 @@ async def test_ephemeral_database_is_opt_in_and_warned(tmp_path: object, monkeyp
         status = (await client.get("/api/status")).json()
     assert any("lost with this instance" in w for w in status["warnings"])
     assert status["services"]["database"]["healthy"] is True
-    await app.state.database.close()  # type: ignore[attr-defined]
+    await services_of(app).stop()

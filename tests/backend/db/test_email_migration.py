@@ -20,6 +20,7 @@ import pytest
 
 from backend_app.db.schema import SQLITE_SCHEMA
 from backend_app.main import create_app
+from backend_app.services.container import services_of
 from tests.backend.conftest import make_settings
 from tests.support import postgres
 from tests.support.paths import ROOT
@@ -97,7 +98,7 @@ async def test_sqlite_file_is_normalised_at_start_up(tmp_path: Path) -> None:
         taken = await client.post(
             "/api/auth/register", json={"email": "carl@example.com", "password": "pw long enough"}
         )
-    await app.state.database.close()
+    await services_of(app).stop()
     assert taken.status_code == 409
     db = sqlite3.connect(path)
     assert sorted(row[0] for row in db.execute("SELECT email FROM users")) == sorted(NORMALISED)
@@ -115,7 +116,7 @@ async def test_sqlite_file_with_colliding_emails_does_not_start(
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as client:
         refused = await client.post("/api/auth/login", json={"email": "dup@example.com", "password": "whatever"})
         status = await client.get("/api/status")
-    await app.state.database.close()
+    await services_of(app).stop()
     assert (refused.status_code, refused.json()["error"]["code"]) == (503, "database_unavailable")
     detail = status.json()["services"]["database"]["detail"]
     assert "collide" in detail and "dup@" not in detail  # the addresses go to the log only

@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from backend_app.main import create_app
+from backend_app.services.container import services_of
 from backend_app.services.database import choose_target
 from tests.backend.conftest import PASSWORD, make_settings
 
@@ -28,7 +29,7 @@ async def _register(environment: str, url: str) -> httpx.Response:
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as client:
             return await client.post("/api/auth/register", json={"email": "ann@example.com", "password": PASSWORD})
     finally:
-        await app.state.database.close()
+        await services_of(app).stop()
 
 
 async def test_production_without_sslmode_refuses_a_server_without_tls(pg_url: str) -> None:

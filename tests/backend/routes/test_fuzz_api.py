@@ -23,6 +23,7 @@ from schemathesis.python import asgi
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from backend_app.core.config import Settings
+from backend_app.services.container import services_of
 from tests.support.callers import make_caller
 
 SETTINGS: dict[str, Any] = {"rate_limit_enabled": False}
@@ -59,8 +60,8 @@ class Users:
         created = self.request("POST", "/api/auth/register", json={"email": email, "password": PASSWORD})
         if admin:
             portal = asgi._get_portal()  # the loop the app runs on (schemathesis keeps one for all requests)
-            auth = APP.loaded.backend.state.auth  # type: ignore[union-attr]
-            portal.call(promote, auth, created["id"])
+            services = services_of(APP.loaded.backend)  # type: ignore[union-attr,arg-type]
+            portal.call(promote, services.auth, created["id"])
         tokens = self.request("POST", "/api/auth/login", json={"email": email, "password": PASSWORD})
         return {"id": created["id"], "email": email, **tokens}
 

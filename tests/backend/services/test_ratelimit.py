@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from fastapi import Request
 
 from backend_app import create_app
+from backend_app.deps import RateLimiterDep
 from backend_app.services.ratelimit import RateLimitedError, RateLimiter, RateLimitUnavailableError
 from tests.backend.services.conftest import free_port, serve, settings
 
@@ -67,8 +67,7 @@ async def test_check_from_a_route_renders_429_with_its_headers(key_prefix: str) 
     app = create_app(settings(redis_key_prefix=key_prefix, rate_limit_enabled=False))
 
     @app.post("/api/auth/token")
-    async def token(request: Request) -> dict[str, int]:
-        limiter: RateLimiter = request.app.state.rate_limiter
+    async def token(limiter: RateLimiterDep) -> dict[str, int]:
         decision = await limiter.check("account", "2/minute", "user-42", "RATE_LIMIT_TEST")
         return {"remaining": decision.remaining}
 

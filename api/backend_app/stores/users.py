@@ -1,4 +1,4 @@
-"""The users repository: SQL for the `users` and `revoked_tokens` tables, one dialect for both.
+"""The users store: SQL for the `users` and `revoked_tokens` tables, one dialect for both.
 
 Each method takes a `Connection` from `DatabaseService.transaction()`, so a caller can put
 several calls into one unit of work. Rows become `User` here, which evens out what the drivers
@@ -10,13 +10,23 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
-from typing import Any, Literal, NamedTuple
+from typing import Literal, NamedTuple
 
 from backend_app.core.emails import normalize_email
-from backend_app.db.base import Connection, Row
+from backend_app.db.base import Connection, Row, as_datetime
 
 Role = Literal["user", "admin"]
 _COLUMNS = "id, email, password_hash, role, is_active, token_version, created_at"
+_INSERT = (
+    "INSERT INTO users (id, email, password_hash, role, is_active, token_version, created_at, updated_at) "
+    "VALUES ($1, $2, $3, $4, TRUE, 0, $5, $5)"
+)
+# Deactivating (is_active = FALSE) also ends every token the user holds.
+_UPDATE = (
+    "UPDATE users SET role = COALESCE($2, role), is_active = COALESCE($3, is_active), updated_at = $4, "
+    "token_version = token_version + CASE WHEN $3 = FALSE THEN 1 ELSE 0 END "
+    f"WHERE id = $1 RETURNING {_COLUMNS}"
+)
 
 
 class User(NamedTuple):
@@ -33,15 +43,16 @@ class User(NamedTuple):
         return self.role == "admin"
 
 
-def _when(value: Any) -> datetime:
-    when = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
-    return when if when.tzinfo else when.replace(tzinfo=UTC)
-
-
 def _user(row: Row) -> User:
-    return User(id=str(row["id"]), email=row["email"], password_hash=row["password_hash"], role=row["role"],
-                is_active=bool(row["is_active"]), token_version=int(row["token_version"]),
-                created_at=_when(row["created_at"]))  # fmt: skip
+    return User(
+        id=str(row["id"]),
+        email=row["email"],
+        password_hash=row["password_hash"],
+        role=row["role"],
+        is_active=bool(row["is_active"]),
+        token_version=int(row["token_version"]),
+        created_at=as_datetime(row["created_at"]),
+    )
 
 
 def _valid_id(user_id: str) -> str | None:
@@ -53,14 +64,17 @@ def _valid_id(user_id: str) -> str | None:
 
 class UserStore:
     async def create(self, conn: Connection, email: str, password_hash: str, role: Role = "user") -> User:
-        now = datetime.now(UTC)
-        row = await conn.fetch_one(
-            f"INSERT INTO users (id, email, password_hash, role, is_active, token_version, created_at, updated_at) "
-            f"VALUES ($1, $2, $3, $4, TRUE, 0, $5, $5) RETURNING {_COLUMNS}",
-            str(uuid.uuid4()), normalize_email(email), password_hash, role, now,
-        )  # fmt: skip
-        assert row is not None
-        return _user(row)
+        user = User(
+            id=str(uuid.uuid4()),
+            email=normalize_email(email),
+            password_hash=password_hash,
+            role=role,
+            is_active=True,
+            token_version=0,
+            created_at=datetime.now(UTC),
+        )
+        await conn.execute(_INSERT, user.id, user.email, password_hash, role, user.created_at)
+        return user
 
     async def by_email(self, conn: Connection, email: str) -> User | None:
         row = await conn.fetch_one(f"SELECT {_COLUMNS} FROM users WHERE email = $1", normalize_email(email))
@@ -77,27 +91,27 @@ class UserStore:
         if valid is None:
             return None
         row = await conn.fetch_one(
-            f"SELECT {_COLUMNS} FROM users WHERE id = $1 AND NOT EXISTS "
-            f"(SELECT 1 FROM revoked_tokens WHERE jti = $2)", valid, session_id,
-        )  # fmt: skip
+            f"SELECT {_COLUMNS} FROM users WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM revoked_tokens WHERE jti = $2)",
+            valid,
+            session_id,
+        )
         return _user(row) if row else None
 
     async def set_password_hash(self, conn: Connection, user_id: str, password_hash: str, *, bump: bool) -> None:
         """Store a new hash; `bump` also ends every token issued so far (a password change)."""
         await conn.execute(
             "UPDATE users SET password_hash = $2, token_version = token_version + $3, updated_at = $4 WHERE id = $1",
-            user_id, password_hash, 1 if bump else 0, datetime.now(UTC),
-        )  # fmt: skip
+            user_id,
+            password_hash,
+            1 if bump else 0,
+            datetime.now(UTC),
+        )
 
     async def update(self, conn: Connection, user_id: str, role: Role | None, is_active: bool | None) -> User | None:
         valid = _valid_id(user_id)
         if valid is None:
             return None
-        row = await conn.fetch_one(
-            f"UPDATE users SET role = COALESCE($2, role), is_active = COALESCE($3, is_active), updated_at = $4, "
-            f"token_version = token_version + CASE WHEN $3 = FALSE THEN 1 ELSE 0 END "
-            f"WHERE id = $1 RETURNING {_COLUMNS}", valid, role, is_active, datetime.now(UTC),
-        )  # fmt: skip
+        row = await conn.fetch_one(_UPDATE, valid, role, is_active, datetime.now(UTC))
         return _user(row) if row else None
 
     async def lock_active_admins(self, conn: Connection) -> int:

@@ -1,4 +1,4 @@
-"""What each optional service runs on now, for /api/status and /api/health.
+"""The status registry: what each service runs on now, and the warnings, for /api/status and /api/health.
 
 Services report their last known state through a provider function; reading it does no I/O,
 so health stays as fast as a hello-world route.
@@ -26,7 +26,7 @@ StatusProvider = Callable[[], ServiceStatus]
 WarningProvider = Callable[[], list[str]]
 
 
-class ServiceRegistry:
+class StatusRegistry:
     def __init__(self) -> None:
         self._services: dict[str, StatusProvider] = {}
         self._warnings: list[WarningProvider] = []
