@@ -26,6 +26,7 @@ from backend_app.services.redis_cache import CacheService
 from backend_app.services.status import StatusRegistry
 from backend_app.services.user_admin import UserAdminService
 from backend_app.stores.users import User
+from failsafe.catalogue import AUTH_PATH
 
 
 def _from_container[T](part: Callable[[ServiceContainer], T]) -> Callable[[Request], Awaitable[T]]:
@@ -49,7 +50,7 @@ UserAdminDep = Annotated[UserAdminService, Depends(_from_container(lambda servic
 
 # auto_error=False: a missing token gets our error envelope, not FastAPI's {"detail": ...}.
 # The tokenUrl makes the docs' Authorize button post the OAuth2 password form to our login.
-bearer = OAuth2PasswordBearer(tokenUrl="/api/auth/login", auto_error=False)
+bearer = OAuth2PasswordBearer(tokenUrl=f"{AUTH_PATH}/login", auto_error=False)
 
 
 async def current_session(auth: AuthDep, token: Annotated[str | None, Depends(bearer)]) -> tuple[User, Claims]:

@@ -17,56 +17,32 @@ from __future__ import annotations
 from typing import Any
 
 from backend_app.core.errors import AppError
+from failsafe import catalogue
 
 
-class EmailTakenError(AppError):
-    status_code = 409
-    code = "email_taken"
-    message = "An account with this email already exists."
+class EmailTakenError(AppError, error=catalogue.EMAIL_TAKEN): ...
 
 
-class LastAdminError(AppError):
-    status_code = 409
-    code = "last_admin"
-    message = "This is the last active admin: make another admin first."
+class LastAdminError(AppError, error=catalogue.LAST_ADMIN): ...
 
 
-class InvalidCredentialsError(AppError):
-    status_code = 401
-    code = "invalid_credentials"
-    message = "The email or password is wrong."
+class InvalidCredentialsError(AppError, error=catalogue.INVALID_CREDENTIALS): ...
 
 
-class InvalidTokenError(AppError):
-    status_code = 401
-    code = "invalid_token"
-    message = "The token is missing, invalid, expired or revoked."
-
+class InvalidTokenError(AppError, error=catalogue.INVALID_TOKEN):
     def __init__(self, message: str | None = None, **kwargs: Any) -> None:
         super().__init__(message, **kwargs)
         # RFC 6750: a 401 for a bearer-protected resource names the scheme.
         self.headers.setdefault("WWW-Authenticate", 'Bearer error="invalid_token"')
 
 
-class AccountDisabledError(AppError):
-    status_code = 403
-    code = "account_disabled"
-    message = "This account is disabled."
+class AccountDisabledError(AppError, error=catalogue.ACCOUNT_DISABLED): ...
 
 
-class UserNotFoundError(AppError):
-    status_code = 404
-    code = "user_not_found"
-    message = "No user has this id."
+class UserNotFoundError(AppError, error=catalogue.USER_NOT_FOUND): ...
 
 
-class DatabaseNotConfiguredError(AppError):
-    status_code = 503
-    code = "database_not_configured"
-    message = "No database is configured: set DATABASE_URL (see docs/configuration.md)."
+class DatabaseNotConfiguredError(AppError, error=catalogue.DATABASE_NOT_CONFIGURED): ...
 
 
-class DatabaseUnavailableError(AppError):
-    status_code = 503
-    code = "database_unavailable"
-    message = "The database is unavailable; try again shortly."
+class DatabaseUnavailableError(AppError, error=catalogue.DATABASE_UNAVAILABLE): ...

@@ -1,12 +1,13 @@
 """Errors: one root `AppError`, one renderer, the envelope of `failsafe.errors`.
 
-    AppError                      status_code, code (class level)
+    AppError                      status_code, code, message (class level, from failsafe.catalogue)
     ├── NotFoundError             404 not_found
     ├── ForbiddenError            403 forbidden
     └── ServiceUnavailableError   503 service_unavailable
 
-Later modules subclass `AppError` for their own codes. Handlers below map FastAPI's and
-Starlette's own errors into the same envelope, and never put a submitted value (a password, a
+Later modules subclass `AppError` for their own codes, naming the code's catalogue entry:
+`class EmailTakenError(AppError, error=catalogue.EMAIL_TAKEN): ...`. Handlers below map FastAPI's
+and Starlette's own errors into the same envelope, and never put a submitted value (a password, a
 token) into `details`.
 """
 
@@ -20,25 +21,37 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Match
 
+from failsafe import catalogue
+from failsafe.catalogue import ErrorCode
 from failsafe.errors import error_body
 
+# The code of an HTTPException (Starlette's 404 and 405, a route's own) by its status.
 HTTP_CODES = {
-    400: "bad_request",
-    401: "unauthorized",
-    403: "forbidden",
-    404: "not_found",
-    405: "method_not_allowed",
-    413: "payload_too_large",
-    415: "unsupported_media_type",
-    429: "rate_limited",
+    error.status: error.code
+    for error in (
+        catalogue.BAD_REQUEST,
+        catalogue.UNAUTHORIZED,
+        catalogue.FORBIDDEN,
+        catalogue.NOT_FOUND,
+        catalogue.METHOD_NOT_ALLOWED,
+        catalogue.PAYLOAD_TOO_LARGE,
+        catalogue.UNSUPPORTED_MEDIA_TYPE,
+        catalogue.RATE_LIMITED,
+    )
 }
+OTHER_HTTP_CODE = "http_error"  # any other status
 METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 
 
 class AppError(Exception):
-    status_code: ClassVar[int] = 500
-    code: ClassVar[str] = "internal_error"
-    message: ClassVar[str] = "The server failed to handle this request."
+    status_code: ClassVar[int] = catalogue.INTERNAL_ERROR.status
+    code: ClassVar[str] = catalogue.INTERNAL_ERROR.code
+    message: ClassVar[str] = catalogue.INTERNAL_ERROR.message
+
+    def __init_subclass__(cls, error: ErrorCode | None = None, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if error is not None:
+            cls.status_code, cls.code, cls.message = error.status, error.code, error.message
 
     def __init__(self, message: str | None = None, *, details: Any = None, headers: dict[str, str] | None = None):
         self.detail_message = message or self.message
@@ -47,22 +60,13 @@ class AppError(Exception):
         super().__init__(self.detail_message)
 
 
-class NotFoundError(AppError):
-    status_code = 404
-    code = "not_found"
-    message = "Not found."
+class NotFoundError(AppError, error=catalogue.NOT_FOUND): ...
 
 
-class ForbiddenError(AppError):
-    status_code = 403
-    code = "forbidden"
-    message = "You are not allowed to do this."
+class ForbiddenError(AppError, error=catalogue.FORBIDDEN): ...
 
 
-class ServiceUnavailableError(AppError):
-    status_code = 503
-    code = "service_unavailable"
-    message = "A service this request needs is unavailable; try again shortly."
+class ServiceUnavailableError(AppError, error=catalogue.SERVICE_UNAVAILABLE): ...
 
 
 def error_response(
@@ -71,12 +75,16 @@ def error_response(
     return JSONResponse(error_body(code, message, details), status_code=status, headers=headers)
 
 
+def _catalogued(error: ErrorCode, details: Any = None) -> JSONResponse:
+    return error_response(error.status, error.code, error.message, details)
+
+
 async def _app_error(_: Request, exc: AppError) -> Response:
     return error_response(exc.status_code, exc.code, exc.detail_message, exc.details, exc.headers)
 
 
 async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
-    code = HTTP_CODES.get(exc.status_code, "http_error")
+    code = HTTP_CODES.get(exc.status_code, OTHER_HTTP_CODE)
     message = exc.detail if isinstance(exc.detail, str) else "The request failed."
     if exc.status_code == 404:
         message = "No route matches this path."
@@ -103,7 +111,7 @@ def _allowed_methods(request: Request) -> str:
 async def _validation_error(_: Request, exc: RequestValidationError) -> Response:
     errors = exc.errors()
     if any(error.get("type") == "json_invalid" for error in errors):
-        return error_response(400, "invalid_json", "The request body is not valid JSON.")
+        return _catalogued(catalogue.INVALID_JSON)
     # Field paths and messages only: never `input`, which may be a password or a token.
     details = [
         {
@@ -113,12 +121,12 @@ async def _validation_error(_: Request, exc: RequestValidationError) -> Response
         }
         for error in errors
     ]
-    return error_response(422, "validation_error", "The request does not fit the schema.", details)
+    return _catalogued(catalogue.VALIDATION_ERROR, details)
 
 
 async def _unhandled(_: Request, exc: Exception) -> Response:
     # Starlette re-raises after this; the request middleware logs the traceback with the id.
-    return error_response(500, "internal_error", AppError.message)
+    return _catalogued(catalogue.INTERNAL_ERROR)
 
 
 def install_error_handlers(app: FastAPI) -> None:

@@ -5,8 +5,9 @@ limit, 504 deadline), the error handlers (400 invalid JSON, 422 validation, 500)
 the app, the fallback (503). Each of them answers in the one envelope, `ErrorEnvelope`; it
 replaces FastAPI's default 422 schema, which describes a body this template never sends.
 
-The responses point at the envelope's schema by reference and `complete_openapi` adds it once,
-so it is written in one place instead of once per operation.
+The codes and statuses come from `failsafe.catalogue`. The responses point at the envelope's
+schema by reference and `complete_openapi` adds it once, so it is written in one place instead of
+once per operation.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from fastapi import FastAPI
 
 from backend_app.core.envelope import ErrorEnvelope
 from backend_app.core.errors import AppError
+from failsafe import catalogue
+from failsafe.catalogue import ErrorCode
 
 REF_TEMPLATE = "#/components/schemas/{model}"
 ENVELOPE_REF = {"$ref": REF_TEMPLATE.format(model="ErrorEnvelope")}
@@ -26,19 +29,36 @@ def _error(description: str) -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": ENVELOPE_REF}}}
 
 
-COMMON_RESPONSES: dict[int | str, dict[str, Any]] = {
-    400: _error("`invalid_json`: the body is not JSON"),
-    413: _error("`payload_too_large`: the body is over MAX_BODY_BYTES"),
-    422: _error("`validation_error`: the request does not fit the schema; `details` lists the fields"),
-    429: _error(
-        "`rate_limited`: over the per-address limit, or password attempts on one account over "
-        "RATE_LIMIT_AUTH (per address) or RATE_LIMIT_ACCOUNT; `Retry-After` says when to retry"
-    ),
-    500: _error("`internal_error`: a bug; the log has the traceback under the request id"),
-    503: _error("`backend_unavailable`, `service_unavailable` or `rate_limit_unavailable`: see GET /api/status"),
-    504: _error("`timeout`: the request ran past REQUEST_TIMEOUT_S"),
-}
-UNAUTHORIZED = _error("`unauthorized` / `invalid_token`: a missing, expired or revoked bearer token")
+def _described(when: str, *errors: ErrorCode) -> tuple[int, dict[str, Any]]:
+    """The response of `errors`, which share a status: their codes, then when they are answered."""
+    codes = [f"`{error.code}`" for error in errors]
+    names = codes[0] if len(codes) == 1 else f"{', '.join(codes[:-1])} or {codes[-1]}"
+    return errors[0].status, _error(f"{names}: {when}")
+
+
+COMMON_RESPONSES: dict[int | str, dict[str, Any]] = dict(
+    [
+        _described("the body is not JSON", catalogue.INVALID_JSON),
+        _described("the body is over MAX_BODY_BYTES", catalogue.PAYLOAD_TOO_LARGE),
+        _described("the request does not fit the schema; `details` lists the fields", catalogue.VALIDATION_ERROR),
+        _described(
+            "over the per-address limit, or password attempts on one account over RATE_LIMIT_AUTH (per address) "
+            "or RATE_LIMIT_ACCOUNT; `Retry-After` says when to retry",
+            catalogue.RATE_LIMITED,
+        ),
+        _described("a bug; the log has the traceback under the request id", catalogue.INTERNAL_ERROR),
+        _described(
+            f"see GET {catalogue.STATUS_PATH}",
+            catalogue.BACKEND_UNAVAILABLE,
+            catalogue.SERVICE_UNAVAILABLE,
+            catalogue.RATE_LIMIT_UNAVAILABLE,
+        ),
+        _described("the request ran past REQUEST_TIMEOUT_S", catalogue.TIMEOUT),
+    ]
+)
+UNAUTHORIZED = _described(
+    "a missing, expired or revoked bearer token", catalogue.UNAUTHORIZED, catalogue.INVALID_TOKEN
+)[1]
 
 
 def errors_of(*errors: type[AppError]) -> dict[int | str, dict[str, Any]]:

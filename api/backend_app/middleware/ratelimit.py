@@ -12,10 +12,10 @@ from __future__ import annotations
 from backend_app.core.client_ip import ClientAddressResolver
 from backend_app.services.ratelimit import RateLimitedError, RateLimiter, RateLimitUnavailableError
 from failsafe.asgi import ASGIApp, Message, Receive, Scope, Send, route_path
+from failsafe.catalogue import AUTH_PATH, PROBE_PATHS
 from failsafe.errors import send_error
 
-EXEMPT = frozenset({"/api/health", "/api/status"})
-AUTH_PREFIX = "/api/auth/"
+AUTH_PREFIX = AUTH_PATH + "/"
 
 
 class RateLimitMiddleware:
@@ -30,7 +30,7 @@ class RateLimitMiddleware:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = route_path(scope) if scope["type"] == "http" else ""
-        if scope["type"] != "http" or path in EXEMPT:
+        if scope["type"] != "http" or path in PROBE_PATHS:
             await self.app(scope, receive, send)
             return
         if path.startswith(AUTH_PREFIX):

@@ -20,8 +20,9 @@ from backend_app.deps import AuthDep, CurrentSession, LoginLimitDep
 from backend_app.schemas.auth import Credentials, LoginCredentials, RefreshRequest, TokenResponse
 from backend_app.schemas.users import UserOut
 from backend_app.services.auth import TokenPair
+from failsafe.catalogue import AUTH_PATH
 
-router = APIRouter(prefix="/api/auth", tags=["auth"])
+router = APIRouter(prefix=AUTH_PATH, tags=["auth"])
 
 _LOGIN_BODY: dict[str, Any] = {
     "requestBody": {

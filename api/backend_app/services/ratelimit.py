@@ -20,6 +20,7 @@ from backend_app.core.errors import AppError
 from backend_app.core.limits_syntax import Limit, parse_limit
 from backend_app.services.memory_window import MemoryWindow
 from backend_app.services.redis_errors import RedisUnavailableError
+from failsafe import catalogue
 
 if TYPE_CHECKING:  # for types only: redis-py, limits and the connector are imported with REDIS_URL alone
     from backend_app.services.redis_client import RedisConnector
@@ -44,11 +45,7 @@ class RateLimitDecision(NamedTuple):
         return headers
 
 
-class RateLimitedError(AppError):
-    status_code = 429
-    code = "rate_limited"
-    message = "Too many requests; retry after the number of seconds in Retry-After."
-
+class RateLimitedError(AppError, error=catalogue.RATE_LIMITED):
     def __init__(self, decision: RateLimitDecision, setting: str, limit: str) -> None:
         self.decision = decision
         # The setting that governs this limit, so whoever hits it knows what raises it.
@@ -56,10 +53,7 @@ class RateLimitedError(AppError):
         super().__init__(message, details={"setting": setting, "limit": limit}, headers=decision.headers())
 
 
-class RateLimitUnavailableError(AppError):
-    status_code = 503
-    code = "rate_limit_unavailable"
-    message = "The rate limiter this route needs is unavailable; try again shortly."
+class RateLimitUnavailableError(AppError, error=catalogue.RATE_LIMIT_UNAVAILABLE): ...
 
 
 def _decide(taken: tuple[bool, float, int], limit: Limit, backend: Literal["redis", "memory"]) -> RateLimitDecision:
