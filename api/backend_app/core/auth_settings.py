@@ -23,7 +23,7 @@ from backend_app.db.url import DatabaseUrlError, parse_database_url
 MIN_SECRET_KEY_BYTES = 32
 # Public on purpose: anyone can read it here, so it must never sign a production token.
 DEV_SECRET_KEY = "dev-only-insecure-secret-key-do-not-deploy-0123456789"  # noqa: S105
-# Keys printed in the docs as examples (tests/auth/test_settings.py checks every one the docs show).
+# Keys printed in the docs as examples (tests/backend/test_settings.py checks every one the docs show).
 PUBLIC_KEYS = frozenset({DEV_SECRET_KEY})
 TEXT_KEY_MARKERS = ("-----BEGIN", "ssh-rsa ", "ssh-ed25519 ", "ecdsa-sha2-")
 # The ASN.1 types key structures are made of (SEQUENCE, INTEGER, BIT/OCTET STRING, NULL, OID, [0], [1]).

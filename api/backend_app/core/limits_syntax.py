@@ -3,8 +3,8 @@
 `check_limit` applies the library's own grammar (the expressions of `limits.util`) and
 `parse_limit` its units, so the settings and the per-instance limiter need no `limits` import
 (`services.memory_window` says what that saves); the shared limiter hands the text to the
-library. tests/services/test_limits_syntax.py holds both to the library's verdict and window
-on a corpus of strings.
+library. tests/backend/services/test_limits_syntax.py holds both to the library's verdict and
+window on a corpus of strings.
 """
 
 from __future__ import annotations
