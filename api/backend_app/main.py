@@ -26,12 +26,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        # Start-up work that prepares services goes here; it runs once per container (the
-        # gate drives it) and must never raise: a failure is a degraded service, not a dead
-        # instance.
+        # Runs once per container (the gate drives it). Start-up work belongs in
+        # ServiceContainer.start, which must never raise: a failure is a degraded service,
+        # not a dead instance.
         # One DEBUG line per container start: how tests see start-up ran once.
         log.debug("backend started")
-        await services.start()  # one Redis probe, bounded by its timeouts, never raises
+        await services.start()  # one Redis probe, bounded by its timeouts
         yield
         await services.stop()
 
