@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import importlib.metadata
 import json
-import os
 import subprocess
 import sys
 import uuid
@@ -28,6 +27,7 @@ from backend_app.services.container import services_of
 from failsafe.diagnosis import requirement_names
 from tests.backend.conftest import PASSWORD, SECRET, make_settings
 from tests.conftest import unavailable
+from tests.support.environment import clean_environ
 from tests.support.paths import API
 
 PROBE = Path(__file__).resolve().parent / "load_probe.py"
@@ -86,8 +86,7 @@ async def create_admin(database_url: str) -> None:
 
 def probe(database_url: str, **env: str) -> dict[str, Any]:
     asyncio.run(create_admin(database_url))
-    environ = {k: v for k, v in os.environ.items() if not k.startswith(("VERCEL", "AWS_", "PYTEST"))}
-    environ.pop("REDIS_URL", None)
+    environ = clean_environ("REDIS_URL")
     environ.update({"ENVIRONMENT": "production", "SECRET_KEY": SECRET, "DATABASE_URL": database_url,
                     "DOCS_ENABLED": "true", "RATE_LIMIT_AUTH": "1000/minute", "LOG_LEVEL": "WARNING",
                     "AWS_LAMBDA_FUNCTION_NAME": "load-probe", **env})  # fmt: skip

@@ -25,15 +25,14 @@ from backend_app.main import create_app
 from backend_app.services.container import services_of
 from tests.backend.conftest import SECRET, make_settings
 from tests.backend.replies import Reply
+from tests.support.environment import scrub_environ
 from tests.support.events import lambda_event
 from tests.support.paths import ROOT
 
 
 @pytest.fixture(autouse=True)
 def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    names = ("VERCEL", "AWS_LAMBDA_FUNCTION_NAME", "ENVIRONMENT", "DEBUG", "CORS_ORIGINS", "DOCS_ENABLED", "LOG_LEVEL")
-    for name in (*names, "BACKEND_LOAD"):
-        monkeypatch.delenv(name, raising=False)
+    scrub_environ(monkeypatch, "ENVIRONMENT", "DEBUG", "CORS_ORIGINS", "DOCS_ENABLED", "LOG_LEVEL", "BACKEND_LOAD")
 
 
 # The same values as failsafe's parsing (tests/failsafe/test_settings.py): one rule for every variable.

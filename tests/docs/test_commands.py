@@ -9,7 +9,6 @@ its first `bash scripts/bootstrap.sh`.
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -23,6 +22,7 @@ import pytest
 
 from tests.conftest import unavailable
 from tests.docs.commands import COMMANDS, NotRun, Run, Server
+from tests.support.environment import clean_environ
 from tests.support.paths import ROOT
 from tests.support.servers import serve
 from tests.support.sockets import free_port
@@ -96,9 +96,8 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def environment(port: int | None = None, settings: tuple[tuple[str, str], ...] = ()) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "COV_"))}
-    for name in ("ENVIRONMENT", "SECRET_KEY", "DATABASE_URL", "REDIS_URL", "CORS_ORIGINS"):
-        env.pop(name, None)  # a reader's shell has none of the test suite's settings
+    # A reader's shell has none of the test suite's settings.
+    env = clean_environ("ENVIRONMENT", "SECRET_KEY", "DATABASE_URL", "REDIS_URL", "CORS_ORIGINS", prefixes=("COV_",))
     if port is not None:
         env["PORT"] = str(port)
     return env | dict(settings)

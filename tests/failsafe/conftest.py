@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -49,15 +48,6 @@ def shadow_missing(dest: Path, *modules: str) -> Path:
             f"raise ModuleNotFoundError(\"No module named '{module}'\", name={module!r})\n"
         )
     return shadow
-
-
-def clean_env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("VERCEL", "AWS_", "PYTEST"))}
-    for name in ("DEBUG", "ENVIRONMENT", "DIAGNOSTICS_TOKEN", "BACKEND_LOAD", "CORS_ORIGINS", "API_BASE_PATH"):
-        env.pop(name, None)
-    env["ENVIRONMENT"] = "development"  # explicit, as in scripts/dev.sh: unset means production
-    env.update(extra)
-    return env
 
 
 def drive(root: Path, env: dict[str, str], headers: dict[str, str] | None = None) -> tuple[dict[str, Any], str]:

@@ -16,11 +16,11 @@ import pytest
 from tests.failsafe.conftest import (
     add_backend_import,
     add_import,
-    clean_env,
     copy_project,
     drive,
     shadow_missing,
 )
+from tests.support.environment import development_environ
 from tests.support.paths import ROOT
 
 
@@ -118,7 +118,7 @@ def test_backend_failure_is_diagnosed_on_every_entry_point(name: str, tmp_path: 
     if case.missing_import_in is not None:
         root = copy_project(tmp_path)
         add_import(root / "api" / "backend_app" / case.missing_import_in, "import notinstalledpkg  # noqa: F401\n")
-    env = clean_env(**case.env)
+    env = development_environ(**case.env)
     if case.shadow:
         env["PYTHONPATH"] = str(shadow_missing(tmp_path, *case.shadow))
     results, stderr = drive(root, env)
@@ -143,14 +143,14 @@ def test_traceback_is_shown_with_debug_or_the_diagnostics_token(tmp_path: Path) 
     root = copy_project(tmp_path)
     add_backend_import(root, 'raise RuntimeError("boom at import")\n')
     token = "diag-token-0123456789-0123456789-0123"
-    plain, _ = drive(root, clean_env(DIAGNOSTICS_TOKEN=token))
+    plain, _ = drive(root, development_environ(DIAGNOSTICS_TOKEN=token))
     assert "traceback" not in plain["asgi"]["/api/status"]["body"]["diagnosis"]
-    wrong, _ = drive(root, clean_env(DIAGNOSTICS_TOKEN=token), headers={"X-Diagnostics-Token": "wrong-token"})
+    wrong, _ = drive(root, development_environ(DIAGNOSTICS_TOKEN=token), headers={"X-Diagnostics-Token": "wrong-token"})
     assert "traceback" not in wrong["asgi"]["/api/status"]["body"]["diagnosis"]
-    with_token, _ = drive(root, clean_env(DIAGNOSTICS_TOKEN=token), headers={"X-Diagnostics-Token": token})
+    with_token, _ = drive(root, development_environ(DIAGNOSTICS_TOKEN=token), headers={"X-Diagnostics-Token": token})
     assert "boom at import" in with_token["asgi"]["/api/status"]["body"]["diagnosis"]["traceback"]
     assert "boom at import" in with_token["lambda"]["http"]["/api/status"]["body"]["diagnosis"]["traceback"]
-    debug, _ = drive(root, clean_env(DEBUG="on"))
+    debug, _ = drive(root, development_environ(DEBUG="on"))
     assert "Traceback" in debug["asgi"]["/api/health"]["body"]["diagnosis"]["traceback"]
 
 
@@ -159,7 +159,7 @@ def test_missing_requirements_lists_what_is_not_installed(tmp_path: Path) -> Non
     requirements = root / "api" / "requirements.txt"
     requirements.write_text(requirements.read_text() + "definitely-not-installed-dist==1.0\n")
     add_backend_import(root, "import definitely_not_installed_dist  # noqa: F401\n")
-    results, _ = drive(root, clean_env())
+    results, _ = drive(root, development_environ())
     diagnosis = results["asgi"]["/api/status"]["body"]["diagnosis"]
     assert diagnosis["missing_requirements"] == ["definitely-not-installed-dist"]
     assert diagnosis["module"] == "definitely_not_installed_dist"
@@ -167,7 +167,7 @@ def test_missing_requirements_lists_what_is_not_installed(tmp_path: Path) -> Non
 
 
 def test_healthy_backend_through_the_same_driver() -> None:
-    results, _ = drive(ROOT, clean_env())
+    results, _ = drive(ROOT, development_environ())
     assert results["asgi"]["/api/health"]["status"] == 200
     assert results["asgi"]["/api/anything"]["body"]["error"]["code"] == "not_found"
     for responses in results["lambda"].values():

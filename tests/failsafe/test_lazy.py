@@ -6,7 +6,7 @@ import json
 import subprocess
 import sys
 
-from tests.failsafe.conftest import clean_env
+from tests.support.environment import development_environ
 from tests.support.paths import ROOT
 
 SCRIPT = """
@@ -27,7 +27,7 @@ print(json.dumps({{"before": before, "statuses": sorted(set(statuses)), "loads":
 def run(**env: str) -> dict[str, object]:
     code = SCRIPT.format(root=str(ROOT))
     proc = subprocess.run(
-        [sys.executable, "-c", code], env=clean_env(**env), capture_output=True, text=True, timeout=60
+        [sys.executable, "-c", code], env=development_environ(**env), capture_output=True, text=True, timeout=60
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
     result: dict[str, object] = json.loads(proc.stdout.strip().splitlines()[-1])
@@ -55,8 +55,8 @@ def test_warm_up_ping_loads_a_lazy_backend() -> None:
         "import api.index as entry\n"
         "print(entry.handler({'warmer': True}, None), 'backend_app' in sys.modules)\n"
     )
-    proc = subprocess.run([sys.executable, "-c", code], env=clean_env(BACKEND_LOAD="lazy"), capture_output=True,
-                          text=True, timeout=60)  # fmt: skip
+    env = development_environ(BACKEND_LOAD="lazy")
+    proc = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "{'warmed': True, 'backend_loaded': True} True"
 
@@ -82,7 +82,7 @@ def test_what_the_load_built_is_out_of_the_collectors_way() -> None:
     load they are frozen, for the backend and the fallback alike."""
     for which in ("backend", "fallback"):
         code = FROZEN.format(root=str(ROOT / "api"))
-        proc = subprocess.run([sys.executable, "-c", code, which], env=clean_env(BACKEND_LOAD="lazy"),
+        proc = subprocess.run([sys.executable, "-c", code, which], env=development_environ(BACKEND_LOAD="lazy"),
                               capture_output=True, text=True, timeout=60)  # fmt: skip
         assert proc.returncode == 0, proc.stderr[-3000:]
         result = json.loads(proc.stdout.strip().splitlines()[-1])

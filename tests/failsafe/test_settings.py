@@ -14,13 +14,12 @@ from failsafe import envparse
 from failsafe.loader import BackendGate
 from failsafe.platform import default_environment, detect_platform
 from failsafe.stack import StackOptions
+from tests.support.environment import scrub_environ
 
 
 @pytest.fixture(autouse=True)
 def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    names = ("VERCEL", "AWS_LAMBDA_FUNCTION_NAME", "ENVIRONMENT", "DEBUG", "CORS_ORIGINS", "DOCS_ENABLED", "LOG_LEVEL")
-    for name in (*names, "BACKEND_LOAD"):
-        monkeypatch.delenv(name, raising=False)
+    scrub_environ(monkeypatch, "ENVIRONMENT", "DEBUG", "CORS_ORIGINS", "DOCS_ENABLED", "LOG_LEVEL", "BACKEND_LOAD")
 
 
 @pytest.mark.parametrize("raw", ["true", "TRUE", "1", "yes", "On", " on "])

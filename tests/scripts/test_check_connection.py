@@ -11,9 +11,10 @@ import pytest
 
 from tests.scripts.checker import SCRIPT, check
 from tests.scripts.conftest import ALLOWED_ORIGIN
+from tests.support.environment import development_environ
 from tests.support.servers import serve
 from tests.support.stubs import free_port, http_stub, raw_listener, self_signed_https
-from tests.support.template import MISSING_PACKAGE, copy_project, server_env
+from tests.support.template import MISSING_PACKAGE, copy_project
 
 
 def test_dns_failure_is_named() -> None:
@@ -112,7 +113,7 @@ def test_5xx_without_a_diagnosis() -> None:
 def test_serving_the_lambda_entry_with_uvicorn_is_a_bare_500(tmp_path: Path) -> None:
     port = free_port()
     argv = [sys.executable, "-m", "uvicorn", "api.index:handler", "--host", "127.0.0.1", "--port", str(port)]
-    with serve(argv, port, env=server_env(), cwd=copy_project(tmp_path), wait_for=None) as server:
+    with serve(argv, port, env=development_environ(), cwd=copy_project(tmp_path), wait_for=None) as server:
         code, report, text = check(server.url)
     assert (code, report["class"]) == (10, "server_error")
     assert "/api/health answered 500: Internal Server Error" in text

@@ -15,6 +15,7 @@ import pytest
 from tests.backend.conftest import make_settings
 from tests.support import postgres
 from tests.support.create_admin import run_create_admin
+from tests.support.environment import clean_environ
 from tests.support.paths import ROOT
 
 
@@ -96,7 +97,7 @@ def test_migrate_says_what_it_applied_then_that_nothing_was_pending(scratch_pg: 
 
 
 def test_migrate_help_describes_its_usage_without_a_database() -> None:
-    env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
+    env = clean_environ("DATABASE_URL")
     helped = migrate("--help", env=env)
     assert "usage: migrate.py [-h] [revision]" in helped
     assert "DATABASE_URL" in helped

@@ -7,15 +7,15 @@ from pathlib import Path
 
 import httpx
 
+from tests.support.environment import development_environ
 from tests.support.paths import ROOT
 from tests.support.servers import serve
 from tests.support.stubs import free_port
-from tests.support.template import server_env
 
 
 def test_dev_sh_serves_public_at_the_root_and_logs_each_request_once(tmp_path: Path) -> None:
     port = free_port()
-    env = server_env(PORT=str(port), ENVIRONMENT="development", REDIS_URL="", DATA_DIR=str(tmp_path),
+    env = development_environ(PORT=str(port), ENVIRONMENT="development", REDIS_URL="", DATA_DIR=str(tmp_path),
                      DATABASE_URL=f"sqlite:///{tmp_path}/app.sqlite3")  # fmt: skip
     dev = ["bash", str(ROOT / "scripts" / "dev.sh")]
     with serve(dev, port, env=env, cwd=tmp_path, wait_for=None, log=tmp_path / "server.log") as server:

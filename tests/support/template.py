@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import sys
 from collections.abc import Iterator
@@ -11,6 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from tests.support.environment import development_environ
 from tests.support.paths import ROOT
 from tests.support.servers import Server, serve
 from tests.support.sockets import free_port
@@ -39,21 +39,14 @@ def break_backend(root: Path, module: str = MISSING_PACKAGE) -> None:
     init.write_text("import backend_app.routes.billing  # noqa: F401\n" + init.read_text())
 
 
-def server_env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("VERCEL", "AWS_", "PYTEST"))}
-    for name in ("DEBUG", "ENVIRONMENT", "DIAGNOSTICS_TOKEN", "BACKEND_LOAD", "CORS_ORIGINS", "API_BASE_PATH"):
-        env.pop(name, None)
-    env["ENVIRONMENT"] = "development"  # explicit, as in scripts/dev.sh: unset means production
-    env.update(extra)
-    return env
-
-
 @contextmanager
 def uvicorn_template(root: Path, **env: str) -> Iterator[str]:
     """`api.index:app` of the copy at `root` under uvicorn, as `scripts/dev.sh` serves it; its URL."""
     port = free_port()
     argv = [sys.executable, "-m", "uvicorn", "api.index:app", "--host", "127.0.0.1", "--port", str(port)]
-    with serve(argv, port, env=server_env(**env), cwd=root, wait_for=None, log=root / f"server-{port}.log") as server:
+    with serve(
+        argv, port, env=development_environ(**env), cwd=root, wait_for=None, log=root / f"server-{port}.log"
+    ) as server:
         yield server.url
 
 
@@ -91,5 +84,7 @@ def emulator(root: Path, *args: str, **env: str) -> Iterator[Server]:
     port = free_port()
     argv = [sys.executable, str(ROOT / "scripts" / "emulate.py"), "serve", *args, "--port", str(port),
             "--project-root", str(root), *(f"--env={name}={value}" for name, value in env.items())]  # fmt: skip
-    with serve(argv, port, env=server_env(), cwd=root, wait_for=None, log=root / f"server-{port}.log") as server:
+    with serve(
+        argv, port, env=development_environ(), cwd=root, wait_for=None, log=root / f"server-{port}.log"
+    ) as server:
         yield server

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -11,6 +10,7 @@ import httpx
 import pytest
 
 from tests.backend.services.conftest import free_port
+from tests.support.environment import clean_environ
 from tests.support.paths import ROOT
 from tests.support.servers import serve
 
@@ -28,7 +28,7 @@ def instance(env: dict[str, str]) -> Iterator[str]:
 
 
 def _env(**values: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("REDIS_", "RATE_LIMIT_", "VERCEL", "AWS_"))}
+    env = clean_environ(prefixes=("REDIS_", "RATE_LIMIT_"))
     # Generous Redis timeouts: sharing is the subject; under load a 0.25 s default once timed out,
     # sent one instance to memory for the breaker window and split the count.
     timeouts = {"REDIS_CONNECT_TIMEOUT_S": "5", "REDIS_OP_TIMEOUT_S": "5"}

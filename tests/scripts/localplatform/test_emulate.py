@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
+from tests.support.environment import clean_environ
 from tests.support.paths import ROOT
 from tests.support.platforms import MISSING
 
@@ -53,7 +53,7 @@ def test_a_runtime_that_cannot_start_is_exit_status_2(broken_entrypoint: Path) -
 
 def test_a_setting_the_function_would_refuse_is_named_with_the_flag_that_sets_it(tmp_path: Path) -> None:
     # SECRET_KEY exported in the shell does not reach a function run through the runtime client.
-    env = {k: v for k, v in os.environ.items() if k not in ("ENVIRONMENT", "DATABASE_URL")}
+    env = clean_environ("ENVIRONMENT", "DATABASE_URL")
     env["SECRET_KEY"] = "k" * 64
     command = [sys.executable, str(ROOT / "scripts" / "emulate.py"), "invoke", "--runtime", "ric"]
     refused = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120, check=False)
