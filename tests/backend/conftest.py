@@ -12,7 +12,7 @@ import pytest
 from backend_app.core.config import Settings, get_settings, load_settings
 from backend_app.main import create_app
 from backend_app.services.container import services_of
-from tests.conftest import close_entry
+from tests.support.entry import close_entry
 
 SECRET = "test-secret-key-0123456789abcdef-0123456789"  # 43 bytes: valid in production too
 PASSWORD = "correct horse battery"

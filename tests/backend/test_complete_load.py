@@ -26,9 +26,9 @@ from backend_app.routes import ROUTERS
 from backend_app.services.container import services_of
 from failsafe.diagnosis import requirement_names
 from tests.backend.conftest import PASSWORD, SECRET, make_settings
-from tests.conftest import unavailable
 from tests.support.environment import clean_environ
 from tests.support.paths import API
+from tests.support.unavailable import unavailable
 
 PROBE = Path(__file__).resolve().parent / "load_probe.py"
 ADMIN = "load-admin@example.com"

@@ -20,12 +20,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import unavailable
 from tests.docs.commands import COMMANDS, NotRun, Run, Server
 from tests.support.environment import clean_environ
 from tests.support.paths import ROOT
 from tests.support.servers import serve
 from tests.support.sockets import free_port
+from tests.support.unavailable import unavailable
 
 pytestmark = pytest.mark.slow
 

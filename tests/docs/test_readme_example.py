@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import unavailable
 from tests.support import postgres
 from tests.support.paths import ROOT
+from tests.support.unavailable import unavailable
 
 pytestmark = pytest.mark.slow
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import _package_index_problem
 from tests.support.paths import ROOT
+from tests.support.unavailable import package_index_problem
 
 INSTALLS = re.compile(r"\b(sudo|apt-get|apt|dpkg|npm install|pip install)\b")
 
@@ -86,5 +86,5 @@ def test_offline_the_package_look_ups_name_the_index_they_could_not_reach(monkey
         closed.bind(("127.0.0.1", 0))
         url = f"http://127.0.0.1:{closed.getsockname()[1]}/simple/"
         monkeypatch.setenv("PIP_INDEX_URL", url)
-        problem = _package_index_problem.__wrapped__()
+        problem = package_index_problem.__wrapped__()
     assert problem is not None and url in problem and "connect to the network" in problem

@@ -8,15 +8,22 @@ import tempfile
 from html.parser import HTMLParser
 from pathlib import Path
 
-from tests.conftest import unavailable
 from tests.support.paths import ROOT
+from tests.support.unavailable import unavailable
 
 FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync", "--hide-scrollbars",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--hide-scrollbars",
     # Virtual time waits for the page's fetch to finish before dumping, instead of a fixed sleep.
     "--virtual-time-budget=5000",
-]  # fmt: skip
+]
 
 
 BROWSERS = ("chromium", "chromium-browser", "google-chrome")

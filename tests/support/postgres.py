@@ -47,8 +47,13 @@ def create_database(migrate: bool = True) -> tuple[str, str]:
     url = url_for(name)
     if migrate:
         env = {**os.environ, "DATABASE_URL": url}
-        subprocess.run([sys.executable, str(ROOT / "scripts" / "migrate.py")], env=env, check=True,
-                       capture_output=True, timeout=120)  # fmt: skip
+        subprocess.run(
+            [sys.executable, str(ROOT / "scripts" / "migrate.py")],
+            env=env,
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
     return name, url
 
 

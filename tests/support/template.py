@@ -82,8 +82,17 @@ def emulator(root: Path, *args: str, **env: str) -> Iterator[Server]:
     """`scripts/emulate.py serve ARGS` for a project copy; `env` reaches the function through --env."""
     env = {**DEPLOYED_ENV, "DATABASE_URL": f"sqlite:///{root}/data/app.sqlite3", **env}
     port = free_port()
-    argv = [sys.executable, str(ROOT / "scripts" / "emulate.py"), "serve", *args, "--port", str(port),
-            "--project-root", str(root), *(f"--env={name}={value}" for name, value in env.items())]  # fmt: skip
+    argv = [
+        sys.executable,
+        str(ROOT / "scripts" / "emulate.py"),
+        "serve",
+        *args,
+        "--port",
+        str(port),
+        "--project-root",
+        str(root),
+        *(f"--env={name}={value}" for name, value in env.items()),
+    ]
     with serve(
         argv, port, env=development_environ(), cwd=root, wait_for=None, log=root / f"server-{port}.log"
     ) as server:

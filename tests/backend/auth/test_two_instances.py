@@ -13,8 +13,8 @@ import httpx
 import pytest
 
 from tests.backend.conftest import PASSWORD, RELAXED_LIMIT, SECRET
-from tests.conftest import unavailable
 from tests.support.servers import instance, redis_problem
+from tests.support.unavailable import unavailable
 
 
 @pytest.mark.slow

@@ -24,9 +24,9 @@ from backend_app.db.sqlite import SqliteDatabase
 from tests.backend.db.postgres_catalogue import postgres_schema
 from tests.backend.db.schemas import Schema, differences
 from tests.backend.db.sqlite_catalogue import sqlite_schema
-from tests.conftest import unavailable
 from tests.support import postgres
 from tests.support.create_admin import ROOT
+from tests.support.unavailable import unavailable
 
 
 def sqlite_start_up(path: Path) -> Schema:

@@ -24,8 +24,8 @@ import redis
 from backend_app import create_app
 from backend_app.core.config import Settings, load_settings
 from failsafe.loader import BackendGate
-from tests.conftest import unavailable
 from tests.support.sockets import free_port, raw_listener
+from tests.support.unavailable import unavailable
 
 __all__ = ["free_port"]
 

@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 
 from scripts.predeploy.interpreters import find_python
-from tests.conftest import unavailable
 from tests.support.paths import ROOT
+from tests.support.unavailable import unavailable
 
 
 def installed_tool(script: str, *args: str) -> str:

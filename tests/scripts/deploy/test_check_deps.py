@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import needs_package_index
 from tests.scripts.deploy.conftest import CheckRun, messages
 from tests.support.paths import ROOT
+from tests.support.unavailable import needs_package_index
 
 STATIC = ("--only", "entrypoint,imports")
 

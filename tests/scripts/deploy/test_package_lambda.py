@@ -20,8 +20,8 @@ import pytest
 from scripts.localplatform import events
 from scripts.localplatform.ric import RicProcess
 from scripts.predeploy.bytecode import coverage
-from tests.conftest import needs_package_index
 from tests.scripts.deploy.conftest import installed_tool, python312, run
+from tests.support.unavailable import needs_package_index
 
 pytestmark = pytest.mark.slow
 # Production settings need SECRET_KEY; a PostgreSQL URL that health never contacts keeps the

@@ -11,9 +11,9 @@ import pytest
 
 from scripts.localplatform.vercel import VercelProcess
 from scripts.predeploy.bytecode import coverage
-from tests.conftest import needs_package_index
 from tests.scripts.deploy.conftest import installed_tool, path_with, python312, run
 from tests.support.paths import ROOT
+from tests.support.unavailable import needs_package_index
 
 pytestmark = pytest.mark.slow
 # Never copied: what a deploy would not upload (.vercelignore) plus local state. The build writes
