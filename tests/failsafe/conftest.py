@@ -1,21 +1,12 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
-from tests.support.paths import ROOT
-
 DRIVER = Path(__file__).resolve().parent / "drive_entry.py"
-
-
-def copy_project(dest: Path) -> Path:
-    """A copy of the deployable tree (api/) to break on purpose."""
-    shutil.copytree(ROOT / "api", dest / "api", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-    return dest
 
 
 def add_backend_import(root: Path, module_source: str, name: str = "broken") -> None:

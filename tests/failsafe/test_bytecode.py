@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from tests.support.paths import ROOT
+from tests.support.template import copy_project
 
 # The fallback's status (the backend needs nothing to fail here): the same document, the same check.
 PROBE = """
@@ -48,8 +47,7 @@ def compile_api(api: Path, mode: str) -> None:
 
 @pytest.fixture
 def api(tmp_path: Path) -> Path:
-    shutil.copytree(ROOT / "api", tmp_path / "api", ignore=shutil.ignore_patterns("__pycache__"))
-    return tmp_path / "api"
+    return copy_project(tmp_path, public=False) / "api"
 
 
 def bytecode_warnings(status: dict[str, object]) -> list[str]:

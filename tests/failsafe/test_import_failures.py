@@ -16,12 +16,12 @@ import pytest
 from tests.failsafe.conftest import (
     add_backend_import,
     add_import,
-    copy_project,
     drive,
     shadow_missing,
 )
 from tests.support.environment import development_environ
 from tests.support.paths import ROOT
+from tests.support.template import copy_project
 
 
 @dataclass
@@ -113,10 +113,10 @@ def test_backend_failure_is_diagnosed_on_every_entry_point(name: str, tmp_path: 
     case = CASES[name]
     root = ROOT
     if case.broken_source is not None:
-        root = copy_project(tmp_path)
+        root = copy_project(tmp_path, public=False)
         add_backend_import(root, case.broken_source)
     if case.missing_import_in is not None:
-        root = copy_project(tmp_path)
+        root = copy_project(tmp_path, public=False)
         add_import(root / "api" / "backend_app" / case.missing_import_in, "import notinstalledpkg  # noqa: F401\n")
     env = development_environ(**case.env)
     if case.shadow:
@@ -140,7 +140,7 @@ def test_backend_failure_is_diagnosed_on_every_entry_point(name: str, tmp_path: 
 
 
 def test_traceback_is_shown_with_debug_or_the_diagnostics_token(tmp_path: Path) -> None:
-    root = copy_project(tmp_path)
+    root = copy_project(tmp_path, public=False)
     add_backend_import(root, 'raise RuntimeError("boom at import")\n')
     token = "diag-token-0123456789-0123456789-0123"
     plain, _ = drive(root, development_environ(DIAGNOSTICS_TOKEN=token))
@@ -155,7 +155,7 @@ def test_traceback_is_shown_with_debug_or_the_diagnostics_token(tmp_path: Path) 
 
 
 def test_missing_requirements_lists_what_is_not_installed(tmp_path: Path) -> None:
-    root = copy_project(tmp_path)
+    root = copy_project(tmp_path, public=False)
     requirements = root / "api" / "requirements.txt"
     requirements.write_text(requirements.read_text() + "definitely-not-installed-dist==1.0\n")
     add_backend_import(root, "import definitely_not_installed_dist  # noqa: F401\n")

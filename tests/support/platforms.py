@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from scripts.localplatform import events
-from tests.support.paths import ROOT
+from tests.support.template import copy_project
 
 MISSING = "not_installed_pkg_xyz"
 DEBUG_LOGS = {"LOG_LEVEL": "DEBUG"}  # the backend's lifespan logs "backend started" at DEBUG
@@ -18,15 +17,10 @@ DEBUG_LOGS = {"LOG_LEVEL": "DEBUG"}  # the backend's lifespan logs "backend star
 APP_ENV = {"SECRET_KEY": "platform-test-secret-key-0123456789abcdef", "DATABASE_URL": "postgresql://127.0.0.1:9/unused"}
 
 
-def _copy_project(target: Path) -> Path:
-    shutil.copytree(ROOT / "api", target / "api", ignore=shutil.ignore_patterns("__pycache__"))
-    return target
-
-
 @pytest.fixture
 def broken_project(tmp_path: Path) -> Iterator[Path]:
     """A copy of the project whose backend imports a package that is not installed."""
-    project = _copy_project(tmp_path)
+    project = copy_project(tmp_path, public=False)
     health = project / "api" / "backend_app" / "routes" / "health.py"
     source = health.read_text(encoding="utf-8")
     future = "from __future__ import annotations\n"
@@ -38,7 +32,7 @@ def broken_project(tmp_path: Path) -> Iterator[Path]:
 @pytest.fixture
 def broken_entrypoint(tmp_path: Path) -> Path:
     """A project whose api/index.py itself fails to import: what the failsafe loader prevents."""
-    project = _copy_project(tmp_path)
+    project = copy_project(tmp_path, public=False)
     (project / "api" / "index.py").write_text(f"import {MISSING}\napp = None\nhandler = None\n", encoding="utf-8")
     return project
 

@@ -23,10 +23,11 @@ STRICT_CSP = (
 )
 
 
-def copy_project(dest: Path) -> Path:
+def copy_project(dest: Path, *, public: bool = True) -> Path:
+    """`api/` (the deployable tree) and, with `public`, the static site, copied to `dest` to break or serve."""
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
     shutil.copytree(ROOT / "api", dest / "api", ignore=ignore)
-    if (ROOT / "public").is_dir():
+    if public and (ROOT / "public").is_dir():
         shutil.copytree(ROOT / "public", dest / "public", ignore=ignore)
     return dest
 

@@ -5,13 +5,12 @@ ends in the template's 504 before Lambda would kill the sandbox."""
 from __future__ import annotations
 
 import json
-import shutil
 import time
 from pathlib import Path
 
 from scripts.localplatform import events
 from scripts.localplatform.ric import RicProcess
-from tests.support.paths import ROOT
+from tests.support.template import copy_project
 
 # Lambda is production: the auth routes refuse to start without a signing key.
 SECRET_KEY = "hardening-test-secret-key-0123456789abcdef"
@@ -27,7 +26,7 @@ async def slow() -> dict[str, bool]:
 
 
 def test_function_timeout_shorter_than_the_setting_still_ends_in_a_504(tmp_path: Path) -> None:
-    shutil.copytree(ROOT / "api", tmp_path / "api", ignore=shutil.ignore_patterns("__pycache__"))
+    copy_project(tmp_path, public=False)
     health = tmp_path / "api" / "backend_app" / "routes" / "health.py"
     health.write_text(health.read_text(encoding="utf-8") + SLOW_ROUTE, encoding="utf-8")
     with RicProcess(tmp_path / "api", env={"REQUEST_TIMEOUT_S": "25", "SECRET_KEY": SECRET_KEY}) as runtime:

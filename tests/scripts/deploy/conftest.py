@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -16,6 +15,7 @@ import pytest
 
 from scripts.predeploy.interpreters import find_python
 from tests.support.paths import ROOT
+from tests.support.template import copy_project
 from tests.support.unavailable import unavailable
 
 
@@ -56,8 +56,7 @@ def bare_python(tmp_path_factory: pytest.TempPathFactory) -> str:
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """A copy of this project's api/ in a temporary folder, to break on purpose."""
-    shutil.copytree(ROOT / "api", tmp_path / "api", ignore=shutil.ignore_patterns("__pycache__"))
-    return tmp_path
+    return copy_project(tmp_path, public=False)
 
 
 CheckRun = Callable[..., tuple[int, dict[str, Any], str]]
