@@ -16,8 +16,8 @@ from typing import Any
 
 # Run as a script: with the project root on the path, the tests' helpers are importable (standard library only).
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-from tests.backend.replies import Reply, bearer
 from tests.support.events import lambda_event
+from tests.support.replies import Reply, bearer, lambda_reply
 
 USER = "load-probe@example.com"
 
@@ -31,7 +31,7 @@ def main() -> None:
     statuses: dict[str, int] = {}
 
     def call(method: str, path: str, *, body: Any = None, **options: Any) -> Reply:
-        reply = Reply(index.handler(lambda_event("http", method, path, json_body=body, **options), None))
+        reply = lambda_reply(index.handler(lambda_event("http", method, path, json_body=body, **options), None))
         statuses.setdefault(f"{method} {path}", reply.status)
         return reply
 

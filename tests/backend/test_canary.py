@@ -23,7 +23,8 @@ from fastapi import FastAPI
 from pydantic import BaseModel, Field, SecretStr
 
 from backend_app.core.config import Settings
-from tests.support.callers import ENTRIES, Reply, make_caller
+from tests.support.callers import ENTRIES, make_caller
+from tests.support.replies import Reply
 from tests.support.unavailable import unavailable
 
 CANARY = "Canary-7f3a9e/b+Q=zkX2-9d41c0"

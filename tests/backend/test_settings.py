@@ -24,10 +24,10 @@ from backend_app.db.url import DatabaseUrlError, parse_database_url
 from backend_app.main import create_app
 from backend_app.services.container import services_of
 from tests.backend.conftest import SECRET, make_settings
-from tests.backend.replies import Reply
 from tests.support.environment import scrub_environ
 from tests.support.events import lambda_event
 from tests.support.paths import ROOT
+from tests.support.replies import lambda_reply
 
 
 @pytest.fixture(autouse=True)
@@ -190,7 +190,7 @@ def test_previous_key_must_be_strong_too_and_rs256_needs_both_keys() -> None:
 
 def test_fallback_names_secret_key_when_production_has_none(load_entry: Any) -> None:
     entry = load_entry({"ENVIRONMENT": "production", "SECRET_KEY": "", "DATABASE_URL": "postgres://u:pw@h/db"})
-    status = Reply(entry.handler(lambda_event("http", "GET", "/api/status"), None))
+    status = lambda_reply(entry.handler(lambda_event("http", "GET", "/api/status"), None))
     assert status.status in (200, 503)
     diagnosis = status.json()["diagnosis"]
     assert diagnosis["type"] == "invalid_settings" and "SECRET_KEY" in diagnosis["hint"]

@@ -13,8 +13,9 @@ from pydantic import BaseModel
 
 from failsafe.middleware.body_limit import BodyLimit
 from failsafe.stack import StackOptions, build_stack
-from tests.support.callers import chunks, lambda_reply, make_caller, real_event
+from tests.support.callers import chunks, make_caller, real_event
 from tests.support.lambda_context import REQUEST_ID, lambda_context
+from tests.support.replies import lambda_reply
 
 LIMIT = 2048
 

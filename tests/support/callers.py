@@ -24,6 +24,7 @@ from failsafe.loader import BackendGate
 from scripts.localplatform.context import LocalContext
 from tests.support.lambda_context import lambda_context
 from tests.support.paths import EVENTS, ROOT
+from tests.support.replies import Reply, lambda_reply
 
 # The worktree may sit elsewhere than the clone CI makes; the fixtures are the same files.
 EVENT_DIR = EVENTS if EVENTS.is_dir() else Path("/work/shared/events")
@@ -54,27 +55,6 @@ def real_event(kind: str, method: str, path: str, headers: Mapping[str, str], bo
     else:
         event.update(path=path, httpMethod=method, multiValueHeaders={k: [v] for k, v in headers.items()})
     return event
-
-
-@dataclass
-class Reply:
-    status: int
-    headers: dict[str, str]  # lower-case names; repeated headers joined with ", "
-    body: bytes
-
-    def json(self) -> Any:
-        return json.loads(self.body)
-
-
-def lambda_reply(raw: Mapping[str, Any]) -> Reply:
-    headers: dict[str, str] = {}
-    for name, values in (raw.get("multiValueHeaders") or {}).items():
-        headers[name.lower()] = ", ".join(values)
-    for name, value in (raw.get("headers") or {}).items():
-        headers.setdefault(name.lower(), value)
-    body = raw.get("body") or ""
-    data = base64.b64decode(body) if raw.get("isBase64Encoded") else body.encode()
-    return Reply(raw["statusCode"], headers, data)
 
 
 async def _asgi(app: Any, method: str, path: str, headers: Mapping[str, str], body: Any) -> Reply:

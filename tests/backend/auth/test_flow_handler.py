@@ -8,9 +8,9 @@ import pytest
 
 from scripts.localplatform.events import Format
 from tests.backend.conftest import PASSWORD, RELAXED_LIMIT, SECRET
-from tests.backend.replies import Reply, bearer
 from tests.support.create_admin import run_create_admin
 from tests.support.events import lambda_event
+from tests.support.replies import Reply, bearer, lambda_reply
 
 
 @pytest.mark.parametrize("kind", ["http", "rest"])
@@ -21,7 +21,7 @@ def test_whole_flow(kind: Format, database_url: str, load_entry: Any) -> None:
     entry = load_entry(env)
 
     def call(method: str, path: str, *, body: Any = None, **kw: Any) -> Reply:
-        return Reply(entry.handler(lambda_event(kind, method, path, json_body=body, **kw), None))
+        return lambda_reply(entry.handler(lambda_event(kind, method, path, json_body=body, **kw), None))
 
     # register: 201, duplicate (any case) 409, invalid input 422 naming the fields
     created = call("POST", "/api/auth/register", body={"email": "Ann@Example.com", "password": PASSWORD})

@@ -11,8 +11,8 @@ import pytest
 
 from scripts.localplatform.events import Format
 from tests.backend.conftest import PASSWORD, SECRET
-from tests.backend.replies import Reply, bearer
 from tests.support.events import lambda_event
+from tests.support.replies import Reply, bearer, lambda_reply
 
 Call = Callable[..., Reply]
 
@@ -25,7 +25,9 @@ def call_with(tmp_path: Any, load_entry: Any) -> Callable[[dict[str, str]], Call
         entry = load_entry({**env, **limits})
 
         def call(kind: Format, method: str, path: str, body: dict[str, str], ip: str, **kw: Any) -> Reply:
-            return Reply(entry.handler(lambda_event(kind, method, path, json_body=body, source_ip=ip, **kw), None))
+            return lambda_reply(
+                entry.handler(lambda_event(kind, method, path, json_body=body, source_ip=ip, **kw), None)
+            )
 
         return call
 
