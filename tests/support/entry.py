@@ -12,8 +12,10 @@ import pytest
 
 def close_entry(entry: Any) -> None:
     """Close the database connections of a loaded `api.index` on the handler's own event loop."""
+    from backend_app.services.container import services_of
+
     loaded = entry.app.loaded
-    database = getattr(getattr(loaded.backend, "state", None), "database", None) if loaded else None
+    database = services_of(loaded.backend).database if loaded is not None and loaded.backend is not None else None
     loop = entry.handler._loop
     if loop is not None and not loop.is_closed():
         if loaded is not None and loaded.lifespan is not None and loaded.lifespan.started:
