@@ -18,14 +18,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from failsafe.lambda_entry import LambdaEntry
-from tests.support.callers import EVENT_DIR, FIXTURES, make_caller
+from tests.support.callers import FIXTURES, make_caller
 from tests.support.lambda_context import lambda_context
+from tests.support.paths import EVENTS
 
 # CI replays the same examples every run (no flaky builds); local runs explore new ones each time.
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow],
                     derandomize=os.environ.get("CI") == "true")  # fmt: skip
-BASE_EVENTS = {kind: json.loads((EVENT_DIR / path).read_text()) for kind, path in FIXTURES.items()}
-# No recorded CloudFront event in ../shared/events: this is the viewer-request shape AWS documents.
+BASE_EVENTS = {kind: json.loads((EVENTS / path).read_text()) for kind, path in FIXTURES.items()}
+# No recorded CloudFront event in tests/events: this is the viewer-request shape AWS documents.
 BASE_EVENTS["edge"] = {"Records": [{"cf": {
     "config": {"distributionDomainName": "d111111abcdef8.cloudfront.net", "distributionId": "EDFDVBD6EXAMPLE",
                "eventType": "viewer-request", "requestId": "4TyzHTaYWb1GX1qTfsHhEqV6HUDd_BzoBZnwfnvQc_1oF26ClkoUSEQ=="},

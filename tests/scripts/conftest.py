@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.support.stubs import free_port
+from tests.support.sockets import free_port
 from tests.support.template import break_backend, copy_project, uvicorn_template
 
 ALLOWED_ORIGIN = "https://app.example.com"

@@ -13,7 +13,8 @@ from tests.scripts.checker import SCRIPT, check
 from tests.scripts.conftest import ALLOWED_ORIGIN
 from tests.support.environment import development_environ
 from tests.support.servers import serve
-from tests.support.stubs import free_port, http_stub, raw_listener, self_signed_https
+from tests.support.sockets import free_port, raw_listener
+from tests.support.stubs import http_stub, self_signed_https
 from tests.support.template import MISSING_PACKAGE, copy_project
 
 

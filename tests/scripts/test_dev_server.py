@@ -10,7 +10,7 @@ import httpx
 from tests.support.environment import development_environ
 from tests.support.paths import ROOT
 from tests.support.servers import serve
-from tests.support.stubs import free_port
+from tests.support.sockets import free_port
 
 
 def test_dev_sh_serves_public_at_the_root_and_logs_each_request_once(tmp_path: Path) -> None:

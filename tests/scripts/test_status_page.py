@@ -11,7 +11,7 @@ import pytest
 
 from tests.scripts.png import pixel
 from tests.support.browser import artifact, chromium, render
-from tests.support.stubs import free_port
+from tests.support.sockets import free_port
 from tests.support.template import (
     MISSING_PACKAGE,
     break_backend,

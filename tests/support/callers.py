@@ -1,5 +1,5 @@
 """One way to call the template through every entry: ASGI `app`, and `handler` with REST, HTTP API
-and ALB events built from the real fixtures in ../shared/events, on the backend or the fallback."""
+and ALB events built from the recorded AWS events in tests/events, on the backend or the fallback."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ import importlib
 import json
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -26,8 +25,6 @@ from tests.support.lambda_context import lambda_context
 from tests.support.paths import EVENTS, ROOT
 from tests.support.replies import Reply, lambda_reply
 
-# The worktree may sit elsewhere than the clone CI makes; the fixtures are the same files.
-EVENT_DIR = EVENTS if EVENTS.is_dir() else Path("/work/shared/events")
 FIXTURES = {
     "rest": "powertools/apiGatewayProxyEvent.json",
     "http": "powertools/apiGatewayProxyV2Event.json",
@@ -40,7 +37,7 @@ assert ROOT.is_dir()
 def real_event(kind: str, method: str, path: str, headers: Mapping[str, str], body: bytes | None) -> dict[str, Any]:
     """A recorded event of that kind with this request's method, path, headers and body put in
     (and the Content-Length a client sends; drop it from the event to test a body without one)."""
-    event: dict[str, Any] = copy.deepcopy(json.loads((EVENT_DIR / FIXTURES[kind]).read_text()))
+    event: dict[str, Any] = copy.deepcopy(json.loads((EVENTS / FIXTURES[kind]).read_text()))
     headers = {"host": "api.example.com", **({"content-length": str(len(body))} if body else {}), **headers}
     encoded = base64.b64encode(body).decode() if body else None
     event["body"], event["isBase64Encoded"] = encoded, bool(body)

@@ -11,10 +11,6 @@ from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from tests.support.sockets import free_port, raw_listener
-
-__all__ = ["free_port", "raw_listener"]
-
 
 @contextmanager
 def http_stub(

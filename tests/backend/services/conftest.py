@@ -27,8 +27,6 @@ from failsafe.loader import BackendGate
 from tests.support.sockets import free_port, raw_listener
 from tests.support.unavailable import unavailable
 
-__all__ = ["free_port"]
-
 SHARED_REDIS = "redis://127.0.0.1:6379/0"
 
 

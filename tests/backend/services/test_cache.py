@@ -11,7 +11,7 @@ from pydantic import SecretStr
 from backend_app.services.cache import MemoryCache
 from backend_app.services.redis_cache import CacheService, RedisCache
 from backend_app.services.redis_client import RedisConnector
-from tests.backend.services.conftest import free_port
+from tests.support.sockets import free_port
 
 pytestmark = pytest.mark.anyio
 

@@ -7,7 +7,8 @@ import pytest
 from backend_app import create_app
 from backend_app.deps import RateLimiterDep
 from backend_app.services.ratelimit import RateLimitedError, RateLimiter, RateLimitUnavailableError
-from tests.backend.services.conftest import free_port, serve, settings
+from tests.backend.services.conftest import serve, settings
+from tests.support.sockets import free_port
 
 pytestmark = pytest.mark.anyio
 

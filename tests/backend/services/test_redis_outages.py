@@ -9,7 +9,8 @@ from collections.abc import Callable
 import anyio
 import pytest
 
-from tests.backend.services.conftest import RedisProcess, free_port, serve, settings
+from tests.backend.services.conftest import RedisProcess, serve, settings
+from tests.support.sockets import free_port
 
 pytestmark = pytest.mark.anyio
 

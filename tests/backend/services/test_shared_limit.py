@@ -9,10 +9,10 @@ from contextlib import contextmanager
 import httpx
 import pytest
 
-from tests.backend.services.conftest import free_port
 from tests.support.environment import clean_environ
 from tests.support.paths import ROOT
 from tests.support.servers import serve
+from tests.support.sockets import free_port
 
 pytestmark = pytest.mark.slow
 
