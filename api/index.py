@@ -4,6 +4,8 @@ This file must never fail to import: it uses the standard library and the `fails
 only. The backend is loaded behind the loader; when that fails, the same two names serve a
 fallback app that answers /api/health and /api/status with a diagnosis.
 
+The gate reads failsafe's options once (the platform among them). The Lambda entry is built
+before the load so that, off Vercel, its Mangum import is part of the same guarded step.
 Vercel finds the app by reading top-level statements, so the exports stay plain assignments at
 the end of the module.
 """
@@ -21,8 +23,9 @@ from failsafe.lambda_entry import LambdaEntry  # noqa: E402
 from failsafe.loader import BackendGate  # noqa: E402
 
 _gate = BackendGate()
+_entry = LambdaEntry(_gate)
 if not _gate.lazy:
     _gate.ensure_loaded()
 
 app = _gate
-handler = LambdaEntry(_gate)
+handler = _entry

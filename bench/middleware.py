@@ -5,13 +5,13 @@ Run: .venv/bin/python bench/middleware.py [invocations_per_round] [rounds]
 Health invocations per second through a Lambda handler, in one process, rounds interleaved so
 machine noise hits every variant alike; prints the median rate of each and the ratios:
 
-    template             api.index-style `handler`: LambdaEntry -> Mangum -> gate -> edge -> backend
+    template             api.index-style `handler`: LambdaEntry -> Mangum -> gate -> hardening layer -> backend
     template, no log     the same with LOG_LEVEL=WARNING (no access line per request)
     template, no harden  the same without the hardening middleware: no security headers,
-                         no CORS, no deadline timer (the edge's `asyncio.timeout` is swapped for a
+                         no CORS, no deadline timer (the hardening layer's `asyncio.timeout` is swapped for a
                          no-op while this variant runs); request ids, the access line, the base
                          path and the body-limit check (one header lookup on a GET) stay
-    template, no stack   the same entry, gate and backend with `build_stack` returning the app
+    template, no stack   the same entry, gate and backend with `harden` returning the app
                          unwrapped: no request ids, no access line either
     bare lifespan=off    FastAPI with one health route + Mangum(lifespan="off")
     bare default         the same + Mangum(app) with its defaults (lifespan="auto": startup per call)
@@ -47,7 +47,7 @@ warnings.filterwarnings("ignore", category=DeprecationWarning)  # Mangum's event
 import mangum  # noqa: E402
 from fastapi import FastAPI  # noqa: E402
 
-from failsafe import edge, loader  # noqa: E402
+from failsafe import hardening, loader  # noqa: E402
 from failsafe.lambda_entry import LambdaEntry  # noqa: E402
 from scripts.localplatform.context import LocalContext  # noqa: E402
 
@@ -69,19 +69,19 @@ def template(with_stack: bool) -> Handler:
     # Development, as the figures in bench/RESULTS.md were measured: production wants a SECRET_KEY
     # and a database before the backend loads.
     os.environ.setdefault("ENVIRONMENT", "development")
-    original = loader.build_stack
+    original = loader.harden
     if not with_stack:
-        loader.build_stack = lambda app, options: app
+        loader.harden = lambda app, options: app
     try:
         gate = loader.BackendGate()
         gate.ensure_loaded()  # as api/index.py does (BACKEND_LOAD=eager)
         return LambdaEntry(gate)
     finally:
-        loader.build_stack = original
+        loader.harden = original
 
 
 class _NoTimer:
-    """Stands in for `asyncio` inside failsafe.edge while the no-hardening variant runs."""
+    """Stands in for `asyncio` inside failsafe.hardening while the no-hardening variant runs."""
 
     class _Timeout(contextlib.AbstractAsyncContextManager[None]):
         async def __aexit__(self, *exc: object) -> None:
@@ -98,7 +98,7 @@ class _NoTimer:
 def without_hardening() -> Handler:
     handler = template(with_stack=True)
     stack = handler.gate.ensure_loaded().app
-    assert isinstance(stack, edge.EdgeMiddleware)
+    assert isinstance(stack, hardening.HardeningLayer)
     stack.cors = None
     stack.security = []
     return handler
@@ -106,11 +106,11 @@ def without_hardening() -> Handler:
 
 @contextlib.contextmanager
 def timer_off(active: bool) -> Any:
-    edge.asyncio = _NoTimer if active else asyncio  # type: ignore[assignment]
+    hardening.asyncio = _NoTimer if active else asyncio  # type: ignore[assignment]
     try:
         yield
     finally:
-        edge.asyncio = asyncio
+        hardening.asyncio = asyncio
 
 
 def bare(lifespan: str | None) -> Handler:
@@ -170,7 +170,7 @@ def main() -> None:
         print(f"  {name:<22} {value:>9,.0f} /s {1e6 / value:7.1f}   {best[name]:>10,.0f} /s")
     checks = [
         ("template / template without hardening", "template", "template, no harden", 0.85),
-        ("template / template without the edge", "template", "template, no stack", 0.0),
+        ("template / template without the hardening layer", "template", "template, no stack", 0.0),
         ("  the same with no access log line", "template, no log", "template, no stack", 0.0),
         ("template / bare FastAPI+Mangum off", "template", "bare lifespan=off", 0.8),
         ("template / bare default Mangum", "template", "bare default", 1.35),

@@ -53,7 +53,7 @@ def build(**settings: Any) -> BackendGate:
     async def bench() -> dict[str, bool]:
         return {"ok": True}
 
-    return BackendGate(factory=lambda: (app, None), environ={"LOG_LEVEL": "ERROR", "ENVIRONMENT": "development"})
+    return BackendGate(factory=lambda: app, environ={"LOG_LEVEL": "ERROR", "ENVIRONMENT": "development"})
 
 
 _counter = iter(range(1 << 30))

@@ -20,8 +20,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "api"))  # the entry as Lambda imports it, index.py at the top
 from index import app as backend  # noqa: E402
 
+from failsafe.access_log import log_request  # noqa: E402
 from failsafe.asgi import Receive, Scope, Send  # noqa: E402
-from failsafe.requests import log_request  # noqa: E402
 
 ROUTES = VercelRoutes.load(ROOT)
 

@@ -11,6 +11,7 @@ import importlib.metadata
 import os
 import re
 import traceback
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -56,11 +57,16 @@ def distribution_for(module: str) -> str:
     return DISTRIBUTIONS.get(top, top.replace("_", "-"))
 
 
-def redact(text: str, environ: dict[str, str] | None = None) -> str:
-    """Remove URL credentials, `name=value` pairs with secret-like names and secret env values."""
-    env = dict(os.environ) if environ is None else environ
-    for name, value in env.items():
-        if len(value) >= 6 and _SECRET_ENV_NAME.search(name) and value in text:
+def secret_values(environ: Mapping[str, str]) -> tuple[str, ...]:
+    """The values of variables with secret-like names (6 characters or more): masked wherever they appear."""
+    return tuple(value for name, value in environ.items() if len(value) >= 6 and _SECRET_ENV_NAME.search(name))
+
+
+def redact(text: str, secrets: Iterable[str] | None = None) -> str:
+    """Remove URL credentials, `name=value` pairs with secret-like names and `secrets` (by default
+    the secret-looking values of the environment now)."""
+    for value in secret_values(os.environ) if secrets is None else secrets:
+        if value in text:
             text = text.replace(value, "***")
     text = _URL_CREDENTIALS.sub(r"\1***@", text)
     return _SECRET_ASSIGNMENT.sub(r"\1\2***", text)
@@ -120,18 +126,15 @@ class Diagnosis(NamedTuple):
         return body
 
 
-def diagnose(exc: BaseException, api_dir: Path) -> Diagnosis:
+def diagnose(exc: BaseException, api_dir: Path, secrets: Iterable[str] | None = None) -> Diagnosis:
     missing = missing_requirements(api_dir / "requirements.txt")
-    trace = redact("".join(traceback.format_exception(exc)))
-    message = redact(f"{type(exc).__name__}: {exc}")
+    trace = redact("".join(traceback.format_exception(exc)), secrets)
+    message = redact(f"{type(exc).__name__}: {exc}", secrets)
     variables = getattr(exc, "variables", None)
     if isinstance(variables, list | tuple) and variables:
         names = ", ".join(str(v) for v in variables)
-        return Diagnosis(
-            "invalid_settings", message, _raising_module(exc, api_dir),
-            f"set {names} to a valid value in the environment (see docs/configuration.md)",
-            missing, trace,
-        )  # fmt: skip
+        hint = f"set {names} to a valid value in the environment (see docs/configuration.md)"
+        return Diagnosis("invalid_settings", message, _raising_module(exc, api_dir), hint, missing, trace)
     if isinstance(exc, ModuleNotFoundError) and exc.name:
         missing_top = exc.name.split(".")[0]
         if (api_dir / missing_top).exists() or (api_dir / f"{missing_top}.py").exists():
@@ -146,7 +149,7 @@ def diagnose(exc: BaseException, api_dir: Path) -> Diagnosis:
         return Diagnosis("syntax_error", message, broken, hint, missing, trace)
     module = _raising_module(exc, api_dir)
     if isinstance(exc, SystemExit):
-        message = redact(f"SystemExit: {exc.code!r}")
+        message = redact(f"SystemExit: {exc.code!r}", secrets)
         hint = f"`{module}` called sys.exit() while being imported; raise an exception instead"
         return Diagnosis("system_exit", message, module, hint, missing, trace)
     if isinstance(exc, ImportError):

@@ -8,12 +8,10 @@ answers are made before any request context exists).
 
 from __future__ import annotations
 
-import contextvars
 from typing import Any
 
 from failsafe.asgi import Send, send_json
-
-request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
+from failsafe.request_id import request_id_var
 
 
 def error_body(

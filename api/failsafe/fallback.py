@@ -8,10 +8,7 @@ instead of seeing a bare 500 or a connection reset.
 from __future__ import annotations
 
 import math
-import os
-from collections.abc import Mapping
 
-from failsafe import envparse
 from failsafe.asgi import Receive, Scope, Send, header, route_path, send_json
 from failsafe.catalogue import (
     BACKEND_UNAVAILABLE,
@@ -24,26 +21,19 @@ from failsafe.catalogue import (
 from failsafe.diagnosis import Diagnosis
 from failsafe.diagnostics_token import DiagnosticsToken
 from failsafe.errors import send_error
-from failsafe.platform import default_environment, detect_platform, status_document
+from failsafe.lifespan import serve_lifespan
+from failsafe.options import Options
+from failsafe.status import status_document
 
 
 class FallbackApp:
-    def __init__(self, diagnosis: Diagnosis, environ: Mapping[str, str] | None = None) -> None:
-        env = os.environ if environ is None else environ
+    def __init__(self, diagnosis: Diagnosis, options: Options) -> None:
         self.diagnosis = diagnosis
-        self.platform = detect_platform(env)
-        try:
-            self.environment = default_environment(env)
-        except envparse.EnvError:  # the settings report the bad value; meanwhile the safe choice
-            self.environment = "production"
-        try:
-            self.debug = envparse.get_bool("DEBUG", False, env)
-        except envparse.EnvError:
-            self.debug = False
-        self.token = DiagnosticsToken(envparse.get_str("DIAGNOSTICS_TOKEN", env))
+        self.options = options
+        self.token = DiagnosticsToken(options.diagnostics_token)
 
     def traceback_allowed(self, scope: Scope) -> bool:
-        if self.debug:
+        if self.options.debug:
             return True
         sent = header(scope, b"x-diagnostics-token")
         return bool(sent) and self.token.matches(sent or "")
@@ -52,8 +42,9 @@ class FallbackApp:
         return status_document(
             status="unhealthy",
             backend_loaded=False,
-            environment=self.environment,
-            platform=self.platform,
+            environment=self.options.environment,
+            platform=self.options.platform,
+            version=self.options.version,
             services={},
             warnings=["the backend failed to load: see diagnosis", *self.token.warnings],
             diagnosis=self.diagnosis.public(with_traceback=self.traceback_allowed(scope)),
@@ -61,7 +52,7 @@ class FallbackApp:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
-            await _answer_lifespan(receive, send)
+            await serve_lifespan(receive, send, None)
             return
         if scope["type"] != "http":
             return
@@ -70,21 +61,15 @@ class FallbackApp:
         head = method == "HEAD"
         if path in PROBE_PATHS:
             if method not in ("GET", "HEAD"):
-                allow = [(b"allow", b"GET, HEAD")]
-                await send_error(
-                    send, METHOD_NOT_ALLOWED.status, METHOD_NOT_ALLOWED.code, "Use GET or HEAD.", headers=allow
-                )
+                error, allow = METHOD_NOT_ALLOWED, [(b"allow", b"GET, HEAD")]
+                await send_error(send, error.status, error.code, "Use GET or HEAD.", headers=allow)
                 return
-            wait_s = self.token.limited() if header(scope, b"x-diagnostics-token") and not self.debug else None
+            sends_token = header(scope, b"x-diagnostics-token") and not self.options.debug
+            wait_s = self.token.limited() if sends_token else None
             if wait_s is not None:
-                await send_error(
-                    send,
-                    RATE_LIMITED.status,
-                    RATE_LIMITED.code,
-                    "Too many wrong diagnostics tokens; try again later.",
-                    headers=[(b"retry-after", str(math.ceil(wait_s)).encode())],
-                    head=head,
-                )
+                error, retry = RATE_LIMITED, [(b"retry-after", str(math.ceil(wait_s)).encode())]
+                message = "Too many wrong diagnostics tokens; try again later."
+                await send_error(send, error.status, error.code, message, headers=retry, head=head)
                 return
             if path == HEALTH_PATH:
                 body = {
@@ -96,21 +81,6 @@ class FallbackApp:
             else:
                 await send_json(send, 200, self.status_body(scope), head=head)
             return
-        await send_error(
-            send,
-            BACKEND_UNAVAILABLE.status,
-            BACKEND_UNAVAILABLE.code,
-            BACKEND_UNAVAILABLE.message,
-            head=head,
-            status_url=(scope.get("root_path") or "") + STATUS_PATH,
-        )
-
-
-async def _answer_lifespan(receive: Receive, send: Send) -> None:
-    while True:
-        message = await receive()
-        if message["type"] == "lifespan.startup":
-            await send({"type": "lifespan.startup.complete"})
-        elif message["type"] == "lifespan.shutdown":
-            await send({"type": "lifespan.shutdown.complete"})
-            return
+        error = BACKEND_UNAVAILABLE
+        status_url = (scope.get("root_path") or "") + STATUS_PATH
+        await send_error(send, error.status, error.code, error.message, head=head, status_url=status_url)

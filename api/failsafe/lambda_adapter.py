@@ -13,9 +13,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from failsafe.asgi import ASGIApp, Message
-from failsafe.lambda_events import EventKind, response
-
-_TEXT_TYPES = ("text/", "application/json", "application/problem+json", "application/javascript", "application/xml")
+from failsafe.lambda_events import TEXT_MIME_TYPES, EventKind, response
 
 
 def _headers(event: Mapping[str, Any]) -> list[tuple[bytes, bytes]]:
@@ -98,9 +96,10 @@ async def _run(app: ASGIApp, scope: dict[str, Any], body: bytes) -> tuple[int, l
     return status, headers, b"".join(chunks)
 
 
-def serve(app: ASGIApp, loop: asyncio.AbstractEventLoop, event: Mapping[str, Any], context: object,
-          kind: EventKind) -> dict[str, Any]:  # fmt: skip
+def serve(
+    app: ASGIApp, loop: asyncio.AbstractEventLoop, event: Mapping[str, Any], context: object, kind: EventKind
+) -> dict[str, Any]:
     status, headers, body = loop.run_until_complete(_run(app, build_scope(event, context, kind), _body(event)))
     content_type = next((v for k, v in headers if k.lower() == "content-type"), "")
-    is_text = not body or content_type.startswith(_TEXT_TYPES)
+    is_text = not body or content_type.startswith(TEXT_MIME_TYPES)
     return response(kind, event, status, body, headers, base64_body=not is_text)

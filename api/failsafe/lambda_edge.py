@@ -8,32 +8,22 @@ key/value objects), not API Gateway's.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import json
 from collections.abc import Mapping
 from http import HTTPStatus
-from typing import Any
+from typing import Any, NoReturn
 
-from failsafe.catalogue import INVALID_BODY, UNSUPPORTED_EVENT
-from failsafe.lambda_events import EventError
+from failsafe.catalogue import UNSUPPORTED_EVENT
+from failsafe.lambda_events import EventError, check_base64, is_text
+
+
+def _fail(what: str) -> NoReturn:
+    raise EventError(UNSUPPORTED_EVENT, f"malformed Lambda@Edge event: {what}")
 
 
 def _check(condition: bool, what: str) -> None:
     if not condition:
-        raise EventError(UNSUPPORTED_EVENT, f"malformed Lambda@Edge event: {what}")
-
-
-def _str(value: object) -> bool:
-    return isinstance(value, str) and (value.isascii() or _utf8(value))
-
-
-def _utf8(value: str) -> bool:
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
+        _fail(what)
 
 
 def _port_ok(headers: Mapping[str, Any]) -> bool:
@@ -47,33 +37,31 @@ def _port_ok(headers: Mapping[str, Any]) -> bool:
 
 def validate(event: Mapping[str, Any]) -> None:
     records = event.get("Records")
-    _check(isinstance(records, list) and bool(records) and isinstance(records[0], Mapping), "Records")
-    cf = records[0].get("cf")  # type: ignore[index]
+    if not (isinstance(records, list) and records and isinstance(records[0], Mapping)):
+        _fail("Records")
+    cf = records[0].get("cf")
     request = cf.get("request") if isinstance(cf, Mapping) else None
-    _check(isinstance(request, Mapping), "cf.request must be an object")
-    assert isinstance(request, Mapping)
+    if not isinstance(request, Mapping):
+        _fail("cf.request must be an object")
     headers = request.get("headers")
-    _check(isinstance(headers, Mapping), "cf.request.headers must be an object")
-    assert isinstance(headers, Mapping)
+    if not isinstance(headers, Mapping):
+        _fail("cf.request.headers must be an object")
     for name, values in headers.items():
-        _check(_str(name) and isinstance(values, list) and bool(values), "headers must map names to lists")
-        _check(all(isinstance(v, Mapping) and _str(v.get("value")) for v in values), "header values")
+        _check(is_text(name) and isinstance(values, list) and bool(values), "headers must map names to lists")
+        _check(all(isinstance(v, Mapping) and is_text(v.get("value")) for v in values), "header values")
     _check(_port_ok(headers), "the Host header or X-Forwarded-Port has a bad port")
-    _check(_str(request.get("clientIp")), "cf.request.clientIp")
-    _check(_str(request.get("method")) and bool(request.get("method")), "cf.request.method")
-    _check(_str(request.get("uri")) and str(request.get("uri")).startswith("/"), "cf.request.uri")
-    _check(_str(request.get("querystring")), "cf.request.querystring")
+    _check(is_text(request.get("clientIp")), "cf.request.clientIp")
+    _check(is_text(request.get("method")) and bool(request.get("method")), "cf.request.method")
+    _check(is_text(request.get("uri")) and str(request.get("uri")).startswith("/"), "cf.request.uri")
+    _check(is_text(request.get("querystring")), "cf.request.querystring")
     body = request.get("body", {})
-    _check(isinstance(body, Mapping), "cf.request.body must be an object")
-    assert isinstance(body, Mapping)
+    if not isinstance(body, Mapping):
+        _fail("cf.request.body must be an object")
     data, encoding = body.get("data"), body.get("encoding", "")
-    _check(data is None or _str(data), "cf.request.body.data")
+    _check(data is None or is_text(data), "cf.request.body.data")
     _check(isinstance(encoding, str), "cf.request.body.encoding")
     if encoding == "base64" and data:
-        try:
-            base64.b64decode(data, validate=True)
-        except (binascii.Error, ValueError):
-            raise EventError(INVALID_BODY, INVALID_BODY.message) from None
+        check_base64(data)
 
 
 def json_response(status: int, payload: object, headers: list[tuple[str, str]]) -> dict[str, Any]:

@@ -1,17 +1,32 @@
-"""The AWS Lambda entry: `handler(event, context)` for API Gateway, Function URLs and ALB.
+"""The AWS Lambda entry: `handler(event, context)`, which never raises (a raise is an opaque 502).
+
+The event sources it serves, each answered in the shape its source expects:
+
+    API Gateway REST API         payload v1 (`httpMethod`, `resource`), stage prefix kept for the docs
+    API Gateway HTTP API         payload v2 (`version: "2.0"`, `requestContext.http`), and v1 payloads
+    Lambda Function URL          the HTTP API v2 payload
+    Application Load Balancer    `requestContext.elb`, single- or multi-value headers
+    Lambda@Edge (CloudFront)     `Records[0].cf.request`, answered in CloudFront's shape
+    warm-up pings                an EventBridge Scheduled Event or `{"warmer": true}`: acknowledged,
+                                 and a lazy backend is loaded
+
+Anything else (VPC Lattice, API Gateway WebSocket, SQS, an empty `{}`) and malformed HTTP events
+get a 400 (`unsupported_event`, `invalid_body`) in API Gateway's shape (Lambda@Edge: CloudFront's)
+instead of Mangum's crash.
 
 HTTP events go through Mangum (`lifespan="off"`; the gate runs start-up once per container)
-when the backend loaded, or through the stdlib adapter when it did not. Scheduled pings and
-`{"warmer": true}` are acknowledged (and load a lazy backend); anything else gets a 400 in an
-API Gateway shape. The handler never raises: a raise would become an opaque 502.
+when the backend loaded, or through the stdlib adapter when it did not. Mangum is this entry's
+import, not the loader's: off Vercel (where only the ASGI `app` serves) the entry adds it to the
+gate's guarded load, so it is imported at init time and a missing Mangum is the fallback's
+diagnosis (`missing_dependency`, module `mangum`), never an error on a request.
 """
 
 from __future__ import annotations
 
 import asyncio
 import atexit
+import importlib
 import time
-from collections.abc import Mapping
 from typing import Any
 
 from failsafe import lambda_adapter, lambda_edge, lambda_events
@@ -19,30 +34,25 @@ from failsafe.catalogue import BACKEND_UNAVAILABLE, INTERNAL_ERROR, UNSUPPORTED_
 from failsafe.errors import error_body
 from failsafe.loader import BackendGate
 from failsafe.logs import get_logger
-from failsafe.middleware.security_headers import api_headers
-from failsafe.stack import StackOptions
+from failsafe.policies.security_headers import api_headers
 
-# Mangum base64-encodes every type not listed, and the list replaces its defaults.
-TEXT_MIME_TYPES = [
-    "text/",
-    "application/json",
-    "application/problem+json",
-    "application/javascript",
-    "application/xml",
-    "application/vnd.api+json",
-    "application/vnd.oai.openapi",
-]
 log = get_logger("lambda")
 
 
 class LambdaEntry:
     def __init__(self, gate: BackendGate) -> None:
         self.gate = gate
+        self._mangum_class: Any = None
         self._mangum: Any = None
         self._loop: asyncio.AbstractEventLoop | None = None
         # Answers built here (no app ran) carry the same security headers as the app's.
-        production = StackOptions.from_env(gate.environ).production
+        production = gate.options.production
         self._headers = [(k.decode(), v.decode()) for k, v in api_headers(production=production)]
+        if gate.options.platform != "vercel":
+            gate.add_load_step(self._import_mangum)
+
+    def _import_mangum(self) -> None:
+        self._mangum_class = importlib.import_module("mangum").Mangum
 
     def close(self) -> None:
         """Run the backend's shutdown on this entry's loop (at interpreter exit, when it was used)."""
@@ -74,9 +84,10 @@ class LambdaEntry:
                 lambda_edge.validate(event)
             loaded = self.gate.ensure_loaded()
             loop = self._event_loop()
-            if loaded.mangum is not None:
+            if loaded.backend is not None and self._mangum_class is not None:
                 if self._mangum is None:
-                    self._mangum = loaded.mangum(self.gate, lifespan="off", text_mime_types=TEXT_MIME_TYPES)
+                    text_types = list(lambda_events.TEXT_MIME_TYPES)
+                    self._mangum = self._mangum_class(self.gate, lifespan="off", text_mime_types=text_types)
                 return dict(self._mangum(event, context))
             if kind == "edge":
                 return self._error(kind, event, context, BACKEND_UNAVAILABLE)
@@ -91,14 +102,15 @@ class LambdaEntry:
         self, kind: lambda_events.EventKind, event: Any, context: Any, error: ErrorCode, message: str | None = None
     ) -> dict[str, Any]:
         request_id = _request_id(context)
-        status, code = error.status, error.code
-        body = error_body(code, message or error.message, request_id=request_id)
+        body = error_body(error.code, message or error.message, request_id=request_id)
         shape = kind if kind in ("rest", "http", "alb") else "rest"
-        log.warning("rejected event: %s", code, extra={"request_id": request_id, "status": status, "event": kind})
+        log.warning(
+            "rejected event: %s", error.code, extra={"request_id": request_id, "status": error.status, "event": kind}
+        )
         headers = [("x-request-id", request_id), *self._headers]
         if kind == "edge":
-            return lambda_edge.json_response(status, body, headers)
-        return lambda_events.json_response(shape, event, status, body, headers)
+            return lambda_edge.json_response(error.status, body, headers)
+        return lambda_events.json_response(shape, event, error.status, body, headers)
 
 
 def _request_id(context: Any) -> str:
@@ -106,7 +118,3 @@ def _request_id(context: Any) -> str:
     if isinstance(value, str) and value:
         return value
     return f"local-{time.time_ns():x}"
-
-
-def is_http_event(event: object) -> bool:
-    return isinstance(event, Mapping) and lambda_events.classify(event) in lambda_events.HTTP_KINDS

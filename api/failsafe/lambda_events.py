@@ -18,7 +18,17 @@ from typing import Any, Literal, NoReturn, TypeGuard
 from failsafe.catalogue import INVALID_BODY, UNSUPPORTED_EVENT, ErrorCode
 
 EventKind = Literal["rest", "http", "alb", "edge", "warmup", "unsupported"]
-HTTP_KINDS = ("rest", "http", "alb", "edge")
+# Bodies of these types travel as text, all others base64-encoded. Mangum's `text_mime_types`
+# replaces its defaults, so the list names JSON too; the stdlib adapter uses the same list.
+TEXT_MIME_TYPES = (
+    "text/",
+    "application/json",
+    "application/problem+json",
+    "application/javascript",
+    "application/xml",
+    "application/vnd.api+json",
+    "application/vnd.oai.openapi",
+)
 
 
 class EventError(ValueError):
@@ -62,7 +72,7 @@ def _is_map(value: object) -> TypeGuard[Mapping[str, Any]]:
     return type(value) is dict or isinstance(value, Mapping)
 
 
-def _text(value: object) -> bool:
+def is_text(value: object) -> bool:
     """A string Mangum can encode: JSON can carry lone surrogates, which UTF-8 cannot."""
     if type(value) is not str and not isinstance(value, str):
         return False
@@ -84,22 +94,22 @@ def _str_map(value: object, name: str, *, multi: bool = False, required: bool = 
         if multi:
             good = type(key) is str and type(item) is list and all(type(v) is str for v in item)
             if good and not (key.isascii() and all(v.isascii() for v in item)):
-                good = _text(key) and all(_text(v) for v in item)
+                good = is_text(key) and all(is_text(v) for v in item)
         else:
             good = type(key) is str and type(item) is str
             if good and not (key.isascii() and item.isascii()):
-                good = _text(key) and _text(item)
+                good = is_text(key) and is_text(item)
         if not good:
             _fail(f"{name} values must be {'lists of strings' if multi else 'strings'}")
 
 
 def _path(value: object, name: str) -> None:
-    if not (_text(value) and str(value).startswith("/")):
+    if not (is_text(value) and str(value).startswith("/")):
         _fail(f"{name} must be a path starting with '/'")
 
 
 def _method(value: object, name: str) -> None:
-    if not (_text(value) and value):
+    if not (is_text(value) and value):
         _fail(f"{name} must be a non-empty string")
 
 
@@ -131,12 +141,12 @@ def _validate_http(event: Mapping[str, Any], context: Mapping[str, Any]) -> None
         _fail("requestContext.http must be an object")
     _method(http.get("method"), "requestContext.http.method")
     _path(http.get("path"), "requestContext.http.path")
-    if not _text(http.get("sourceIp")):
+    if not is_text(http.get("sourceIp")):
         _fail("requestContext.http.sourceIp must be a string")
-    if not _text(event.get("rawQueryString", "")):
+    if not is_text(event.get("rawQueryString", "")):
         _fail("rawQueryString must be a string")
     cookies = event.get("cookies")
-    if not (cookies is None or (type(cookies) is list and all(_text(c) for c in cookies))):
+    if not (cookies is None or (type(cookies) is list and all(is_text(c) for c in cookies))):
         _fail("cookies must be a list of strings")
     _str_map(event.get("headers", {}), "headers", required=True)  # Mangum reads v2 headers without a None check
     _str_map(event.get("queryStringParameters"), "queryStringParameters")
@@ -161,7 +171,7 @@ def _validate_v1(event: Mapping[str, Any], context: Mapping[str, Any], kind: Eve
     if not _is_map(identity):
         _fail("requestContext.identity must be an object")
     source_ip = identity.get("sourceIp")
-    if not (source_ip is None or _text(source_ip)):
+    if not (source_ip is None or is_text(source_ip)):
         _fail("requestContext.identity.sourceIp")
 
 
@@ -178,16 +188,21 @@ def validate(event: Mapping[str, Any], kind: EventKind) -> None:
         _validate_v1(event, context, kind)
     _host_headers(event)
     body = event.get("body")
-    if not (body is None or _text(body)):
+    if not (body is None or is_text(body)):
         _fail("body must be a string")
     encoded = event.get("isBase64Encoded", False)
     if not (encoded is None or type(encoded) is bool):
         _fail("isBase64Encoded must be a boolean")
     if encoded and body:
-        try:
-            base64.b64decode(body, validate=True)
-        except (binascii.Error, ValueError):
-            raise EventError(INVALID_BODY, INVALID_BODY.message) from None
+        check_base64(body)
+
+
+def check_base64(data: str) -> None:
+    """Mangum decodes a body marked base64 unchecked: `binascii.Error` would be a 502."""
+    try:
+        base64.b64decode(data, validate=True)
+    except (binascii.Error, ValueError):
+        raise EventError(INVALID_BODY, INVALID_BODY.message) from None
 
 
 def response(
@@ -228,7 +243,8 @@ def response(
     return out
 
 
-def json_response(kind: EventKind, event: object, status: int, payload: object,
-                  headers: list[tuple[str, str]]) -> dict[str, Any]:  # fmt: skip
+def json_response(
+    kind: EventKind, event: object, status: int, payload: object, headers: list[tuple[str, str]]
+) -> dict[str, Any]:
     body = json.dumps(payload, separators=(",", ":")).encode()
     return response(kind, event, status, body, [("content-type", "application/json"), *headers])

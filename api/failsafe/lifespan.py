@@ -9,12 +9,19 @@ server sends `lifespan.startup`, bounded in time, and a failure is logged, never
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import Any, NamedTuple
 
-from failsafe.asgi import ASGIApp, Message
+from failsafe.asgi import ASGIApp, Message, Receive, Send
 from failsafe.logs import get_logger
 
 log = get_logger("lifespan")
+
+
+class _Run(NamedTuple):
+    task: asyncio.Task[None]
+    started: asyncio.Future[None]
+    stop: asyncio.Event
+    stopped: asyncio.Future[None]
 
 
 class LifespanRunner:
@@ -23,44 +30,40 @@ class LifespanRunner:
         self.timeout_s = timeout_s
         self.state: dict[str, Any] = {}
         self.failed: str | None = None
-        self._task: asyncio.Task[None] | None = None
-        self._started: asyncio.Future[None] | None = None
-        self._stop: asyncio.Event | None = None
-        self._stopped: asyncio.Future[None] | None = None
+        self._run: _Run | None = None
 
     @property
     def started(self) -> bool:
-        return self._started is not None and self._started.done()
+        return self._run is not None and self._run.started.done()
 
     async def startup(self) -> None:
-        if self._task is None:
+        run = self._run
+        if run is None:
             loop = asyncio.get_running_loop()
-            self._started, self._stopped = loop.create_future(), loop.create_future()
-            self._stop = asyncio.Event()
-            self._task = loop.create_task(self._run())
-        assert self._started is not None
-        if self._started.done():
+            started, stop, stopped = loop.create_future(), asyncio.Event(), loop.create_future()
+            task = loop.create_task(self._drive(started, stop, stopped))
+            run = self._run = _Run(task, started, stop, stopped)
+        if run.started.done():
             return
         try:
-            await asyncio.wait_for(asyncio.shield(self._started), self.timeout_s)
+            await asyncio.wait_for(asyncio.shield(run.started), self.timeout_s)
         except TimeoutError:
             self.failed = f"startup still running after {self.timeout_s:g}s; serving without waiting for it"
             log.error(self.failed)
-            if not self._started.done():
-                self._started.set_result(None)
+            if not run.started.done():
+                run.started.set_result(None)
 
     async def shutdown(self) -> None:
-        if self._task is None or self._stop is None or self._stopped is None:
+        run = self._run
+        if run is None:
             return
-        self._stop.set()
+        run.stop.set()
         try:
-            await asyncio.wait_for(asyncio.shield(self._stopped), self.timeout_s)
+            await asyncio.wait_for(asyncio.shield(run.stopped), self.timeout_s)
         except TimeoutError:
             log.error("shutdown did not finish in %gs", self.timeout_s)
 
-    async def _run(self) -> None:
-        assert self._started is not None and self._stopped is not None and self._stop is not None
-        started, stopped, stop = self._started, self._stopped, self._stop
+    async def _drive(self, started: asyncio.Future[None], stop: asyncio.Event, stopped: asyncio.Future[None]) -> None:
         phase = "startup"
 
         async def receive() -> Message:
@@ -91,3 +94,18 @@ class LifespanRunner:
             for future in (started, stopped):
                 if not future.done():
                     future.set_result(None)
+
+
+async def serve_lifespan(receive: Receive, send: Send, runner: LifespanRunner | None) -> None:
+    """Answer the platform's server (Vercel's uvicorn) driving lifespan: start `runner` once, never fail."""
+    while True:
+        message = await receive()
+        if message["type"] == "lifespan.startup":
+            if runner is not None:
+                await runner.startup()
+            await send({"type": "lifespan.startup.complete"})
+        elif message["type"] == "lifespan.shutdown":
+            if runner is not None:
+                await runner.shutdown()
+            await send({"type": "lifespan.shutdown.complete"})
+            return

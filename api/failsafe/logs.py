@@ -19,11 +19,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 from failsafe.diagnosis import redact
-from failsafe.errors import request_id_var
+from failsafe.request_id import request_id_var
 
 LOGGER_NAME = "app"
 REQUEST_FIELDS = ("method", "path", "status", "duration_ms", "cold_start", "platform", "event", "client_request_id")
 _configured = False
+_secrets: tuple[str, ...] | None = None  # masked in messages; None: the environment's, looked up per line
 _NO_LOCK = threading.Lock()
 
 
@@ -77,9 +78,9 @@ class JsonFormatter(logging.Formatter):
         if record.levelno >= logging.WARNING or "traceback" in entry:
             # Exception messages carry what drivers put in them (DSNs, tokens); the access line at
             # INFO carries only the fields above and stays off this path, which costs ~20 us a line.
-            entry["message"] = redact(entry["message"])
+            entry["message"] = redact(entry["message"], _secrets)
             if "traceback" in entry:
-                entry["traceback"] = redact(entry["traceback"])
+                entry["traceback"] = redact(entry["traceback"], _secrets)
         return _ENCODER.encode(entry)
 
 
@@ -144,9 +145,12 @@ def access(logger: logging.Logger, level: int, fields: dict[str, Any]) -> None:
         stream.flush()
 
 
-def configure(level: str = "INFO") -> logging.Logger:
-    """Install the JSON handler on the `app` logger once; later calls only change the level."""
-    global _configured
+def configure(level: str = "INFO", secrets: tuple[str, ...] | None = None) -> logging.Logger:
+    """Install the JSON handler on the `app` logger once; later calls change the level (and the
+    masked `secrets`, when given)."""
+    global _configured, _secrets
+    if secrets is not None:
+        _secrets = secrets
     logger = logging.getLogger(LOGGER_NAME)
     if not _configured:
         handler = _StderrHandler()

@@ -1,16 +1,12 @@
-"""Where the code runs, and what the process has done since it started (cold-start facts)."""
+"""Where the code runs: the platform, the environment it is deployed as, and its version."""
 
 from __future__ import annotations
 
 import os
-import platform as _stdlib_platform
-import threading
-import time
 from collections.abc import Mapping
-from datetime import UTC, datetime
 from typing import Literal
 
-from failsafe import bytecode, envparse
+from failsafe import envparse
 
 Platform = Literal["vercel", "lambda", "local"]
 Environment = Literal["production", "development"]
@@ -51,65 +47,3 @@ def detect_version(environ: Mapping[str, str] | None = None) -> str | None:
         if value:
             return value
     return None
-
-
-def python_version() -> str:
-    return _stdlib_platform.python_version()
-
-
-class RuntimeInfo:
-    """Per-process facts reported by /api/status; one instance, `RUNTIME`, per container."""
-
-    def __init__(self) -> None:
-        self.started_at = datetime.now(UTC).isoformat(timespec="milliseconds")
-        self.load_ms: float | None = None
-        self.invocations = 0
-        self._lock = threading.Lock()
-
-    def count_invocation(self) -> int:
-        with self._lock:
-            self.invocations += 1
-            return self.invocations
-
-    def cold_start(self) -> dict[str, object]:
-        return {
-            "started_at": self.started_at,
-            "load_ms": self.load_ms,
-            "invocations": self.invocations,
-            "bytecode": bytecode.loaded_from_bytecode(),
-        }
-
-
-RUNTIME = RuntimeInfo()
-
-
-def monotonic_ms() -> float:
-    return time.perf_counter() * 1000.0
-
-
-def status_document(
-    *,
-    status: str,
-    backend_loaded: bool,
-    environment: str,
-    platform: Platform,
-    services: dict[str, object],
-    warnings: list[str],
-    diagnosis: dict[str, object] | None,
-) -> dict[str, object]:
-    """The /api/status body, the same for the backend and the fallback."""
-    cold_start = RUNTIME.cold_start()
-    if not cold_start["bytecode"]:
-        warnings = [*warnings, bytecode.warning(platform)]
-    return {
-        "status": status,
-        "backend_loaded": backend_loaded,
-        "environment": environment,
-        "platform": platform,
-        "python": python_version(),
-        "version": detect_version(),
-        "cold_start": cold_start,
-        "services": services,
-        "warnings": warnings,
-        "diagnosis": diagnosis,
-    }

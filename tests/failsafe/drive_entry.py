@@ -63,7 +63,8 @@ def main() -> None:
     sys.path.insert(0, str(root))
     import api.index as entry
 
-    results: dict[str, Any] = {"asgi": {}, "lambda": {}}
+    at_import = sorted(m for m in ("fastapi", "mangum", "backend_app") if m in sys.modules)
+    results: dict[str, Any] = {"asgi": {}, "lambda": {}, "modules_at_import": at_import}
     for path in PATHS:
         results["asgi"][path] = asyncio.run(call_asgi(entry.app, "GET", path, headers))
     for fmt in ("rest", "http", "alb", "url"):

@@ -11,8 +11,9 @@ import pytest
 from fastapi import FastAPI, Request
 from pydantic import BaseModel
 
-from failsafe.middleware.body_limit import BodyLimit
-from failsafe.stack import StackOptions, build_stack
+from failsafe.hardening import harden
+from failsafe.options import Options
+from failsafe.policies.body_limit import BodyLimit
 from tests.support.callers import chunks, make_caller, real_event
 from tests.support.lambda_context import REQUEST_ID, lambda_context
 from tests.support.replies import lambda_reply
@@ -148,5 +149,5 @@ def test_superscript_digit_in_content_length_is_not_a_crash() -> None:
 
     scope = {"type": "http", "method": "POST", "path": "/", "headers": [(b"content-length", b"\xb2")]}
     assert not BodyLimit(LIMIT).declared_too_large("\xb2")
-    asyncio.run(build_stack(app, StackOptions(max_body_bytes=LIMIT))(scope, receive, send))
+    asyncio.run(harden(app, Options(max_body_bytes=LIMIT))(scope, receive, send))
     assert sent[0]["status"] == 204

@@ -18,14 +18,15 @@ from tests.support.template import copy_project
 
 # The fallback's status (the backend needs nothing to fail here): the same document, the same check.
 PROBE = """
-import asyncio, json
+import asyncio, json, os
 from failsafe.diagnosis import diagnose
 from failsafe.fallback import FallbackApp
+from failsafe.options import read_options
 import failsafe.loader, failsafe.lambda_entry
 try:
     import not_a_real_module_for_tests
 except ImportError as exc:
-    app = FallbackApp(diagnose(exc, failsafe.loader.API_DIR), {"ENVIRONMENT": "production"})
+    app = FallbackApp(diagnose(exc, failsafe.loader.API_DIR), read_options({**os.environ, "ENVIRONMENT": "production"}))
 print(json.dumps(app.status_body({"type": "http", "headers": []})))
 """
 

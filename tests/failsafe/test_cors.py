@@ -8,7 +8,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 
-from failsafe.middleware.cors import CORSPolicy
+from failsafe.policies.cors import CORSPolicy
 from tests.support.callers import crash_route, make_caller
 
 EXACT = "https://app.example.com"

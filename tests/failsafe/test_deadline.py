@@ -13,8 +13,8 @@ import pytest
 from fastapi import FastAPI
 from fastapi.responses import StreamingResponse
 
-from failsafe.edge import EdgeMiddleware
-from failsafe.middleware.deadline import Deadline
+from failsafe.hardening import HardeningLayer
+from failsafe.policies.deadline import Deadline
 from tests.support.callers import make_caller
 from tests.support.lambda_context import REQUEST_ID, lambda_context
 
@@ -104,7 +104,7 @@ def test_fallback_runs_under_the_same_deadline() -> None:
     layer: Any = caller.gate.loaded.app if caller.gate.loaded else None
     found = []
     while layer is not None:
-        if isinstance(layer, EdgeMiddleware):
+        if isinstance(layer, HardeningLayer):
             found.append(layer.deadline.timeout_s)
         layer = getattr(layer, "app", None)
     assert found == [0.3]

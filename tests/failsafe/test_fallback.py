@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-from failsafe.diagnosis import diagnose, distribution_for, redact
+from failsafe.diagnosis import diagnose, distribution_for, redact, secret_values
 from failsafe.diagnostics_token import MAX_WRONG, WINDOW_S, DiagnosticsToken
 from failsafe.lambda_entry import LambdaEntry
 from failsafe.loader import API_DIR, BackendGate
@@ -78,12 +78,14 @@ def test_fallback_answers_lifespan() -> None:
     ],
 )
 def test_redaction(text: str, leak: str) -> None:
-    assert leak not in redact(text, environ={})
+    assert leak not in redact(text, secrets=())
 
 
 def test_redaction_of_secret_environment_values() -> None:
-    assert "value-from-env-123" not in redact("x value-from-env-123 y", environ={"MY_TOKEN": "value-from-env-123"})
-    assert "harmless-value" in redact("x harmless-value y", environ={"REGION": "harmless-value"})
+    assert "value-from-env-123" not in redact(
+        "x value-from-env-123 y", secret_values({"MY_TOKEN": "value-from-env-123"})
+    )
+    assert "harmless-value" in redact("x harmless-value y", secret_values({"REGION": "harmless-value"}))
 
 
 @pytest.mark.parametrize(

@@ -173,3 +173,26 @@ def test_healthy_backend_through_the_same_driver() -> None:
     for responses in results["lambda"].values():
         assert responses["/api/health"]["body"] == {"status": "healthy", "backend_loaded": True}
         assert responses["/api/status"]["body"]["backend_loaded"] is True
+
+
+def test_a_missing_mangum_is_the_diagnosis_on_lambda_and_harmless_on_vercel(tmp_path: Path) -> None:
+    shadow = str(shadow_missing(tmp_path, "mangum"))
+    on_lambda, _ = drive(ROOT, {**development_environ(AWS_LAMBDA_FUNCTION_NAME="fn"), "PYTHONPATH": shadow})
+    for responses in on_lambda["lambda"].values():
+        check_responses(
+            responses["/api/health"],
+            responses["/api/status"],
+            responses["/api/anything"],
+            CASES["Mangum not importable"],
+        )
+    on_vercel, _ = drive(ROOT, {**development_environ(VERCEL="1"), "PYTHONPATH": shadow})
+    assert on_vercel["asgi"]["/api/health"]["status"] == 200
+    assert on_vercel["asgi"]["/api/status"]["body"]["backend_loaded"] is True
+
+
+def test_mangum_is_imported_at_load_off_vercel_and_never_on_vercel() -> None:
+    on_lambda, _ = drive(ROOT, development_environ(AWS_LAMBDA_FUNCTION_NAME="fn"))
+    assert "mangum" in on_lambda["modules_at_import"]  # in the init phase, not on the first request
+    on_vercel, _ = drive(ROOT, development_environ(VERCEL="1"))
+    assert on_vercel["asgi"]["/api/health"]["status"] == 200
+    assert "mangum" not in on_vercel["modules"]  # not even after the handler served the Lambda events

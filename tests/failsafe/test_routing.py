@@ -9,7 +9,6 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import APIRouter, FastAPI
-from mangum import Mangum
 from pydantic import BaseModel
 
 from backend_app import create_app
@@ -39,7 +38,7 @@ def build(environ: dict[str, str] | None = None, **settings: Any) -> tuple[Backe
     async def explode() -> None:
         raise RuntimeError("route failed")
 
-    gate = BackendGate(factory=lambda: (app, Mangum), environ=environ)
+    gate = BackendGate(factory=lambda: app, environ=environ)
     return gate, LambdaEntry(gate), app
 
 

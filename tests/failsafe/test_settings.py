@@ -1,5 +1,5 @@
 """Failsafe's own reading of the environment: the same parsing rule as the backend's Settings
-(tests/backend/test_settings.py holds it to the same values), the platform, the stack's limits."""
+(tests/backend/test_settings.py holds it to the same values), the platform, failsafe's options (limits)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ import pytest
 from backend_app.core.config import get_settings
 from failsafe import envparse
 from failsafe.loader import BackendGate
+from failsafe.options import read_options
 from failsafe.platform import default_environment, detect_platform
-from failsafe.stack import StackOptions
 from tests.support.environment import scrub_environ
 
 
@@ -78,7 +78,7 @@ def test_platform_detection() -> None:
     assert detect_platform({"AWS_LAMBDA_FUNCTION_NAME": "fn"}) == "lambda"
 
 
-# MAX_BODY_BYTES, REQUEST_TIMEOUT_S and CORS_MAX_AGE_S: strict in the settings, lenient in the stack,
+# MAX_BODY_BYTES, REQUEST_TIMEOUT_S and CORS_MAX_AGE_S: strict in the settings, lenient in failsafe.options,
 # which the fallback needs.
 @pytest.mark.parametrize(
     ("name", "value"),
@@ -91,14 +91,14 @@ def test_platform_detection() -> None:
         ("CORS_MAX_AGE_S", "-5"),
     ],
 )
-def test_bad_limits_keep_the_stack_defaults(name: str, value: str) -> None:
-    options = StackOptions.from_env({name: value})
+def test_bad_limits_keep_the_defaults_in_failsafe(name: str, value: str) -> None:
+    options = read_options({name: value})
     assert (options.max_body_bytes, options.request_timeout_s, options.cors_max_age_s) == (1024 * 1024, 25.0, 600)
 
 
-def test_good_limits_reach_the_stack() -> None:
+def test_good_limits_reach_failsafe() -> None:
     env = {"MAX_BODY_BYTES": "4096", "REQUEST_TIMEOUT_S": "9.5", "CORS_MAX_AGE_S": "60"}
-    options = StackOptions.from_env(env)
+    options = read_options(env)
     assert (options.max_body_bytes, options.request_timeout_s, options.cors_max_age_s) == (4096, 9.5, 60)
 
 

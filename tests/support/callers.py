@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
-import mangum
 import pytest
 
 from backend_app.core.config import load_settings
@@ -95,20 +94,20 @@ class Caller:
         return lambda_reply(self.handler(event, context or lambda_context()))
 
 
-def backend_factory(**settings: Any) -> Callable[[], tuple[Any, Any]]:
+def backend_factory(**settings: Any) -> Callable[[], Any]:
     """The real backend (docs on), plus any routes a test adds with `extra(app)`."""
     extra = settings.pop("extra", None)
 
-    def factory() -> tuple[Any, Any]:
+    def factory() -> Any:
         app = create_app(load_settings(docs_enabled=True, **settings))
         if extra is not None:
             extra(app)
-        return app, mangum.Mangum
+        return app
 
     return factory
 
 
-def broken_factory() -> tuple[Any, Any]:
+def broken_factory() -> Any:
     """Fails the way a missing dependency does, for real: the module does not exist."""
     importlib.import_module("backend_app.routes.not_deployed")
     raise AssertionError("unreachable")

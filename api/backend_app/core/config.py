@@ -33,7 +33,7 @@ from pydantic import (
 
 from backend_app.core.auth_settings import check_database_url, check_secret_key
 from backend_app.core.limits_syntax import check_limit
-from failsafe import envparse
+from failsafe import envparse, options
 from failsafe.platform import default_environment
 
 EnvBool = Annotated[bool, BeforeValidator(envparse.bool_or_none)]
@@ -56,19 +56,20 @@ class Settings(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     environment: Literal["production", "development"] = Field(default_factory=default_environment)
-    debug: EnvBool = False
-    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
+    debug: EnvBool = options.DEFAULT_DEBUG
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = options.DEFAULT_LOG_LEVEL
     cors_origins: list[str] = Field(default_factory=list)
     cors_origin_regex: str | None = None
     diagnostics_token: SecretStr | None = None
     docs_enabled: EnvBool | None = None
     api_base_path: str | None = None
-    backend_load: Literal["eager", "lazy"] = "eager"
-    startup_timeout_s: float = Field(default=5.0, gt=0)
-    # Read leniently by failsafe.stack.StackOptions too (the fallback needs them); validated strictly here.
-    max_body_bytes: int = Field(default=1024 * 1024, gt=0)
-    request_timeout_s: float = Field(default=25.0, gt=0, allow_inf_nan=False)
-    cors_max_age_s: int = Field(default=600, ge=0)
+    backend_load: Literal["eager", "lazy"] = options.DEFAULT_BACKEND_LOAD
+    # Failsafe reads these (and the fields above) leniently too, in failsafe.options, which the
+    # fallback needs; validated strictly here.
+    startup_timeout_s: float = Field(default=options.DEFAULT_STARTUP_TIMEOUT_S, gt=0)
+    max_body_bytes: int = Field(default=options.DEFAULT_MAX_BODY_BYTES, gt=0)
+    request_timeout_s: float = Field(default=options.DEFAULT_REQUEST_TIMEOUT_S, gt=0, allow_inf_nan=False)
+    cors_max_age_s: int = Field(default=options.DEFAULT_CORS_MAX_AGE_S, ge=0)
     # Optional Redis, cache and rate limiter (see backend_app/services/).
     redis_url: SecretStr | None = None
     redis_connect_timeout_s: float = Field(default=0.3, gt=0, le=30)

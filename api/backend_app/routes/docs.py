@@ -4,8 +4,8 @@ FastAPI's docs page starts swagger-ui with an inline <script> whose text depends
 prefix (`root_path`), and its OAuth2 redirect page is one inline script. A policy with
 'unsafe-inline' would let any script that found its way into the page run as well; instead these
 routes build FastAPI's own pages, hash each inline script (CSP's 'sha256-...' sources, which every
-current browser supports) and send the policy with the page; `failsafe.edge` keeps a policy the
-app set. They replace the routes FastAPI adds for `docs_url`, which would also put the redirect
+current browser supports) and send the policy with the page; the hardening layer keeps a policy
+the app set. They replace the routes FastAPI adds for `docs_url`, which would also put the redirect
 page at `/docs/oauth2-redirect`, outside `/api`, where Vercel's routing never sends it.
 
 swagger-ui's script, stylesheet and icon come from the pinned `fastapi-offline` package and are
@@ -21,15 +21,13 @@ import base64
 import hashlib
 import json
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
 
 import fastapi_offline
 from fastapi import FastAPI, Request
 from fastapi.openapi.docs import get_swagger_ui_html, get_swagger_ui_oauth2_redirect_html
 from fastapi.responses import FileResponse, HTMLResponse
-
-from failsafe.middleware.security_headers import docs_csp
 
 DOCS_URL, OPENAPI_URL = "/api/docs", "/api/openapi.json"
 REDIRECT_URL = DOCS_URL + "/oauth2-redirect"
@@ -44,6 +42,21 @@ ASSET_FILES = {
 ASSET_CACHE = "public, max-age=86400"
 # An inline script is a <script> without attributes in FastAPI's pages (swagger-ui's file carries src=).
 _INLINE_SCRIPT = re.compile(rb"<script>(.*?)</script>", re.DOTALL)
+
+
+def docs_csp(script_hashes: Iterable[str]) -> str:
+    """The Swagger pages' policy; `script_hashes` are the base64 sha256 digests of their inline scripts.
+
+    Inline styles stay allowed: swagger-ui sets style attributes from its own script, and a style
+    cannot run code. Its icons are data: URLs; the page fetches the schema from its own origin.
+    The hardening layer keeps this policy, as it keeps any header the app set.
+    """
+    inline = " ".join(f"'sha256-{digest}'" for digest in script_hashes)
+    return (
+        f"default-src 'none'; script-src 'self' {inline}; style-src 'self' 'unsafe-inline'; "
+        "img-src 'self' data:; connect-src 'self'; font-src 'self' data:; "
+        "frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+    )
 
 
 def b64_sha256(data: bytes) -> str:

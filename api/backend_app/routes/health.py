@@ -6,7 +6,8 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from backend_app.deps import SettingsDep, StatusDep
-from failsafe.platform import detect_platform, status_document
+from failsafe.platform import detect_platform, detect_version
+from failsafe.status import status_document
 
 router = APIRouter(prefix="/api", tags=["health"])
 
@@ -34,6 +35,7 @@ async def status(registry: StatusDep, settings: SettingsDep) -> JSONResponse:
         backend_loaded=True,
         environment=settings.environment,
         platform=detect_platform(),
+        version=detect_version(),
         services={name: service.as_dict() for name, service in snapshot.items()},
         warnings=registry.warnings(),
         diagnosis=None,

@@ -31,14 +31,13 @@ async def test_a_trailing_slash_is_a_404_never_a_redirect_to_the_host_header(pat
 
 
 def test_behind_alb_the_host_header_never_reaches_a_location(tmp_path: Path) -> None:
-    from mangum import Mangum
 
     event: dict[str, Any] = json.loads((EVENTS / "powertools" / "albEvent.json").read_text())
     event["path"] = "/api/users/me/"
     event["headers"]["host"] = "evil.example"
     settings = load_settings(environment="development", rate_limit_enabled=False,
                              database_url=f"sqlite:///{tmp_path}/a.db")  # fmt: skip
-    gate = BackendGate(factory=lambda: (create_app(settings), Mangum), environ={})
+    gate = BackendGate(factory=lambda: create_app(settings), environ={})
     handler = LambdaEntry(gate)
     try:
         reply = handler(event, None)

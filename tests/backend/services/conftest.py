@@ -130,7 +130,7 @@ def settings(**overrides: Any) -> Settings:
 async def serve(config: Settings) -> AsyncIterator[httpx.AsyncClient]:
     """The app behind the real gate (start-up once, before the first request), shut down after."""
     app = create_app(config)
-    gate = BackendGate(factory=lambda: (app, None), environ={"ENVIRONMENT": config.environment})
+    gate = BackendGate(factory=lambda: app, environ={"ENVIRONMENT": config.environment})
     transport = httpx.ASGITransport(app=gate, client=("203.0.113.7", 40000))
     try:
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:

@@ -70,10 +70,9 @@ def _event(source_ip: str, spoof: str) -> dict[str, Any]:
 
 
 def test_lambda_source_ip_picks_the_bucket_through_mangum(key_prefix: str) -> None:
-    from mangum import Mangum
 
     app = create_app(settings(redis_key_prefix=key_prefix, rate_limit_default="2/minute"))
-    gate = BackendGate(factory=lambda: (app, Mangum), environ={})
+    gate = BackendGate(factory=lambda: app, environ={})
     handler = LambdaEntry(gate)
     try:
         same_ip = [handler(_event("198.51.100.20", f"10.0.0.{n}"), None) for n in range(3)]
@@ -94,10 +93,9 @@ def _alb_event(forwarded_for: str) -> dict[str, Any]:
 
 
 def test_behind_alb_the_address_alb_appended_is_the_client(key_prefix: str) -> None:
-    from mangum import Mangum
 
     app = create_app(settings(redis_key_prefix=key_prefix, rate_limit_default="2/minute"))
-    gate = BackendGate(factory=lambda: (app, Mangum), environ={})
+    gate = BackendGate(factory=lambda: app, environ={})
     handler = LambdaEntry(gate)
 
     def statuses(chains: list[str]) -> list[int]:

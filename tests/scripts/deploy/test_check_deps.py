@@ -73,7 +73,7 @@ def test_a_loose_pin_is_named_with_its_line(project: Path, check_deps: CheckRun)
 
 def test_an_index_without_handler_is_named(project: Path, check_deps: CheckRun) -> None:
     index = project / "api" / "index.py"
-    index.write_text(index.read_text(encoding="utf-8").replace("handler = LambdaEntry(_gate)\n", ""), encoding="utf-8")
+    index.write_text(index.read_text(encoding="utf-8").replace("handler = _entry\n", ""), encoding="utf-8")
     code, document, _ = check_deps(project, *STATIC)
     assert code == 1
     assert any("`handler`" in e and "Lambda" in e for e in messages(document, "entrypoint"))

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from failsafe.asgi import RawHeaders, Send
 from failsafe.catalogue import CORS_ORIGIN_NOT_ALLOWED
 from failsafe.errors import send_error
+from failsafe.options import DEFAULT_CORS_MAX_AGE_S
 
 ALLOW_METHODS = "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS"
 ALLOW_HEADERS = "authorization, content-type, x-request-id, x-diagnostics-token"
@@ -23,7 +24,9 @@ EXPOSE_HEADERS = "x-request-id, retry-after, x-ratelimit-limit, x-ratelimit-rema
 
 
 class CORSPolicy:
-    def __init__(self, origins: Iterable[str] = (), origin_regex: str | None = None, max_age_s: int = 600) -> None:
+    def __init__(
+        self, origins: Iterable[str] = (), origin_regex: str | None = None, max_age_s: int = DEFAULT_CORS_MAX_AGE_S
+    ) -> None:
         if max_age_s < 0:
             raise ValueError("max_age_s must not be negative")
         listed = [o.rstrip("/") for o in origins]

@@ -6,7 +6,7 @@ no request id. The deadline fires first and answers in the envelope, logged with
 Lambda it also keeps half a second clear of the invocation's remaining time, so a function
 timeout shorter than the setting still ends in a 504 and not a killed sandbox.
 A synchronous route runs in a worker thread that cannot be stopped; the caller still gets the
-504 on time, the thread finishes in the background. `failsafe.edge` runs the app under it.
+504 on time, the thread finishes in the background. `failsafe.hardening` runs the app under it.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from failsafe.asgi import Scope, Send
 from failsafe.catalogue import TIMEOUT
 from failsafe.errors import send_error
 from failsafe.logs import get_logger
+from failsafe.options import DEFAULT_REQUEST_TIMEOUT_S
 
-DEFAULT_REQUEST_TIMEOUT_S = 25.0  # below API Gateway's 29 s and the template's Vercel maxDuration (30 s)
 LAMBDA_MARGIN_S = 0.5
 log = get_logger("deadline")
 

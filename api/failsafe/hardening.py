@@ -1,10 +1,12 @@
-"""The failsafe stack as one pure ASGI layer, in front of the backend and of the fallback app.
+"""The hardening layer: one pure ASGI layer in front of whichever app answers, the backend or the fallback.
 
-Each concern lives in its own module (`middleware/security_headers.py`, `middleware/cors.py`,
-`middleware/deadline.py`, `middleware/body_limit.py`, `prefix.py`, `requests.py`); this class
-only wires them around one call of the app, with one pass over the headers each way. They used
-to be six stacked middleware classes; one layer measured ~5-15 us less per warm Lambda
-invocation of ~270 us (bench/middleware.py): the work in the layers costs more than the layers.
+Both get the same request ids, logs, security headers, CORS, limits and base-path handling from
+the same code, so the fallback behaves like the backend in every way a client can see. Each
+policy lives in its own module under `failsafe/policies/` (security headers, CORS, deadline,
+body limit, path prefix), the request id in `request_id.py`, the access line in `access_log.py`;
+this class only wires them around one call of the app, with one pass over the headers each way.
+One layer measured ~5-15 us less per warm Lambda invocation of ~270 us than six stacked
+middleware classes (bench/middleware.py): the work in the layers costs more than the layers.
 
 What each response passes through, innermost first, and why in this order:
 
@@ -21,25 +23,42 @@ without the ordinary CORS headers: it carries its own).
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 
+from failsafe.access_log import log_request
 from failsafe.asgi import ASGIApp, Message, RawHeaders, Receive, Scope, Send, headers_named
 from failsafe.catalogue import INTERNAL_ERROR
-from failsafe.errors import request_id_var, send_error
-from failsafe.middleware.body_limit import BodyLimit, BodyTooLarge
-from failsafe.middleware.cors import CORSPolicy, merged
-from failsafe.middleware.deadline import Deadline
-from failsafe.platform import RUNTIME, Platform
-from failsafe.prefix import PathPrefix
-from failsafe.requests import client_request_id, log, log_request, request_id_for
+from failsafe.errors import send_error
+from failsafe.logs import get_logger
+from failsafe.options import Options
+from failsafe.platform import Platform
+from failsafe.policies.body_limit import BodyLimit, BodyTooLarge
+from failsafe.policies.cors import CORSPolicy, merged
+from failsafe.policies.deadline import Deadline
+from failsafe.policies.path_prefix import PathPrefix
+from failsafe.policies.security_headers import api_headers
+from failsafe.request_id import client_request_id, request_id_for, request_id_var
+from failsafe.status import RUNTIME
+
+log = get_logger("request")  # the logger of the lines about a request, the access line's too
 
 # The request headers any concern reads, found in one pass over the list.
 _WANTED = frozenset({b"content-length", b"origin", b"access-control-request-method", b"x-vercel-id", b"x-request-id"})
 
 
-class EdgeMiddleware:
-    def __init__(self, app: ASGIApp, *, platform: Platform, security: RawHeaders, cors: CORSPolicy | None,
-                 deadline: Deadline, body_limit: BodyLimit, prefix: PathPrefix) -> None:  # fmt: skip
+class HardeningLayer:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        platform: Platform,
+        security: RawHeaders,
+        cors: CORSPolicy | None,
+        deadline: Deadline,
+        body_limit: BodyLimit,
+        prefix: PathPrefix,
+    ) -> None:
         self.app = app
         self.platform = platform
         self.security = security  # added to every response, unless the app set the same name
@@ -140,3 +159,22 @@ class EdgeMiddleware:
         finally:
             log_request(scope, status, started, cold=cold, platform=self.platform, failed=failed, client_id=client_id)
             request_id_var.reset(token)
+
+
+def harden(app: ASGIApp, options: Options) -> HardeningLayer:
+    """`app` behind the hardening layer, configured from `options`."""
+    cors: CORSPolicy | None = None
+    try:
+        cors = CORSPolicy(options.cors_origins, options.cors_origin_regex, options.cors_max_age_s)
+    except re.error:
+        # The settings report an invalid CORS_ORIGIN_REGEX; the fallback must still answer.
+        log.warning("CORS_ORIGIN_REGEX is not a valid regular expression; CORS is off")
+    return HardeningLayer(
+        app,
+        platform=options.platform,
+        security=api_headers(production=options.production),
+        cors=cors,
+        deadline=Deadline(options.request_timeout_s),
+        body_limit=BodyLimit(max(1, options.max_body_bytes)),
+        prefix=PathPrefix(options.api_base_path),
+    )

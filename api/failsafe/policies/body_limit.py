@@ -4,7 +4,7 @@ Every platform has its own cap and answers past it with its own opaque error (AL
 6 MB counting the base64-encoded event, Vercel 4.5 MB, HTTP API 10 MB); one default below all
 of them (1 MiB) gives the same JSON answer everywhere. A declared `Content-Length` is refused
 before the app runs; a body without one (chunked) is counted as it streams, and once over the
-limit the app's reading stops and whatever it answers is replaced by the 413 (`failsafe.edge`
+limit the app's reading stops and whatever it answers is replaced by the 413 (`failsafe.hardening`
 does the counting and the replacing).
 """
 
@@ -13,8 +13,7 @@ from __future__ import annotations
 from failsafe.asgi import Send
 from failsafe.catalogue import PAYLOAD_TOO_LARGE
 from failsafe.errors import send_error
-
-DEFAULT_MAX_BODY_BYTES = 1024 * 1024
+from failsafe.options import DEFAULT_MAX_BODY_BYTES
 
 
 class BodyTooLarge(Exception):

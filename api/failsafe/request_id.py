@@ -1,19 +1,18 @@
-"""Request context: the request id, and the one JSON log line per request."""
+"""The request id: which one a request gets, and the context that holds it while it is served."""
 
 from __future__ import annotations
 
-import logging
+import contextvars
 import re
-import time
 import uuid
 from collections.abc import Mapping
 
 from failsafe.asgi import Scope
-from failsafe.logs import access, get_logger
 from failsafe.platform import Platform
 
+# The id of the request being served: error bodies and log lines carry it.
+request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
 _WELL_FORMED_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{7,127}")
-log = get_logger("request")
 
 
 def request_id_for(scope: Scope, headers: Mapping[bytes, str], platform: Platform) -> str:
@@ -38,19 +37,3 @@ def client_request_id(headers: Mapping[bytes, str]) -> str | None:
     """A well-formed `x-request-id` the client sent: logged beside ours, so a caller can find its request."""
     value = headers.get(b"x-request-id")
     return value if value and _WELL_FORMED_ID.fullmatch(value) else None
-
-
-def log_request(scope: Scope, status: int, started: float, *, cold: bool, platform: Platform, failed: bool,
-                client_id: str | None = None) -> None:  # fmt: skip
-    """The access line: INFO, or ERROR for a 5xx or an exception that escaped the app."""
-    level = logging.ERROR if failed or status >= 500 else logging.INFO
-    fields = {
-        "method": scope.get("method"),
-        "path": scope.get("path"),
-        "status": status,
-        "duration_ms": round((time.perf_counter() - started) * 1000, 3),
-        "cold_start": cold,
-        "platform": platform,
-        "client_request_id": client_id,
-    }
-    access(log, level, fields)
