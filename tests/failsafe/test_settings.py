@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from typing import Any
 
 import httpx
 import pytest
@@ -122,3 +123,21 @@ def test_bad_value_gives_the_diagnosed_fallback_with_default_limits(monkeypatch:
     assert refused.status_code == 413
     assert json.loads(refused.content)["error"]["code"] == "payload_too_large"
     assert refused.headers["x-content-type-options"] == "nosniff"
+
+
+def test_the_gate_reads_the_environment_once_and_its_parts_share_what_it_read() -> None:
+    from failsafe.lambda_entry import LambdaEntry
+
+    environ = {"MAX_BODY_BYTES": "100", "REQUEST_TIMEOUT_S": "2", "DEBUG": "on", "ENVIRONMENT": "development"}
+    gate = BackendGate(factory=_broken, environ=environ)
+    entry = LambdaEntry(gate)
+    environ.update(MAX_BODY_BYTES="999", REQUEST_TIMEOUT_S="9", DEBUG="off")  # too late: read already
+    loaded = gate.ensure_loaded()
+    layer: Any = loaded.app
+    assert (layer.body_limit.max_bytes, layer.deadline.timeout_s) == (100, 2.0)
+    assert layer.app.options is gate.options and entry.gate.options.debug is True
+    assert not gate.options.production
+
+
+def _broken() -> Any:
+    raise ModuleNotFoundError("No module named 'nothere'", name="nothere")
