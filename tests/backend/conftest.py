@@ -21,9 +21,14 @@ RELAXED_LIMIT = "10000/minute"
 
 
 def make_settings(database_url: str | None, **overrides: Any) -> Settings:
-    values: dict[str, Any] = {"environment": "development", "secret_key": SECRET, "database_connect_timeout_s": 2.0,
-                              "redis_url": None, "rate_limit_auth": RELAXED_LIMIT,
-                              "rate_limit_account": RELAXED_LIMIT}  # fmt: skip
+    values: dict[str, Any] = {
+        "environment": "development",
+        "secret_key": SECRET,
+        "database_connect_timeout_s": 2.0,
+        "redis_url": None,
+        "rate_limit_auth": RELAXED_LIMIT,
+        "rate_limit_account": RELAXED_LIMIT,
+    }
     values.update(overrides)
     if database_url is not None:
         values["database_url"] = database_url

@@ -46,8 +46,12 @@ def main() -> None:
     call("POST", "/api/auth/login", form=f"username={USER}&password={password.replace(' ', '+')}")
     tokens = call("POST", "/api/auth/refresh", body={"refresh_token": tokens["refresh_token"]}).json()
     me = call("GET", "/api/users/me", headers=bearer(tokens["access_token"])).json()
-    call("PATCH", "/api/users/me/password", headers=bearer(tokens["access_token"]),
-         body={"current_password": password, "new_password": password + "!"})  # fmt: skip
+    call(
+        "PATCH",
+        "/api/users/me/password",
+        headers=bearer(tokens["access_token"]),
+        body={"current_password": password, "new_password": password + "!"},
+    )
     admin = call("POST", "/api/auth/login", body={"email": admin_email, "password": password}).json()
     call("GET", "/api/admin/users", headers=bearer(admin["access_token"]), query={"limit": "5"})
     call("PATCH", f"/api/admin/users/{me['id']}", headers=bearer(admin["access_token"]), body={"active": True})

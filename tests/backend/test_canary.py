@@ -129,8 +129,9 @@ def auth_requests(caller: Any) -> list[Reply]:
     ]
     token = replies[1].json()["access_token"] if replies[1].status == 200 else "none"
     change = json.dumps({"current_password": CANARY, "new_password": CANARY + "!"}).encode()
-    replies.append(caller.request("PATCH", "/api/users/me/password", {"authorization": f"Bearer {token}", **json_type},
-                                  change))  # fmt: skip
+    replies.append(
+        caller.request("PATCH", "/api/users/me/password", {"authorization": f"Bearer {token}", **json_type}, change)
+    )
     loaded = caller.gate.loaded is not None and caller.gate.loaded.backend is not None
     expected = [201, 200, 200, 401, 401, 204] if loaded else [503] * 6
     assert [reply.status for reply in replies] == expected, [r.body[:200] for r in replies]

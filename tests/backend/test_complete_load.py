@@ -40,15 +40,30 @@ NOT_LOADED = {
     "sqlite": {"backend_app.db.postgres"},
     "postgresql": {"backend_app.db.sqlite", "backend_app.db.schema", "backend_app.db.stored_emails"},
 }
-WITHOUT_REDIS = {"backend_app.services.redis_client", "backend_app.services.redis_reasons",
-                 "backend_app.services.redis_window", "backend_app.services.breaker"}  # fmt: skip
+WITHOUT_REDIS = {
+    "backend_app.services.redis_client",
+    "backend_app.services.redis_reasons",
+    "backend_app.services.redis_window",
+    "backend_app.services.breaker",
+}
 STATUSES = {
-    "GET /api/health": 200, "HEAD /api/health": 200, "GET /api/status": 200, "HEAD /api/status": 200,
-    "POST /api/auth/register": 201, "POST /api/auth/login": 200, "POST /api/auth/refresh": 200,
-    "GET /api/users/me": 200, "PATCH /api/users/me/password": 204, "GET /api/admin/users": 200,
-    "POST /api/auth/logout": 204, "GET /api/openapi.json": 200, "GET /api/docs": 200,
-    "GET /api/docs/oauth2-redirect": 200, "GET /api/docs/swagger-ui-bundle.js": 200, "GET /api/no-such-route": 404,
-}  # fmt: skip
+    "GET /api/health": 200,
+    "HEAD /api/health": 200,
+    "GET /api/status": 200,
+    "HEAD /api/status": 200,
+    "POST /api/auth/register": 201,
+    "POST /api/auth/login": 200,
+    "POST /api/auth/refresh": 200,
+    "GET /api/users/me": 200,
+    "PATCH /api/users/me/password": 204,
+    "GET /api/admin/users": 200,
+    "POST /api/auth/logout": 204,
+    "GET /api/openapi.json": 200,
+    "GET /api/docs": 200,
+    "GET /api/docs/oauth2-redirect": 200,
+    "GET /api/docs/swagger-ui-bundle.js": 200,
+    "GET /api/no-such-route": 404,
+}
 
 
 def top_level_packages() -> set[str]:
@@ -87,11 +102,25 @@ async def create_admin(database_url: str) -> None:
 def probe(database_url: str, **env: str) -> dict[str, Any]:
     asyncio.run(create_admin(database_url))
     environ = clean_environ("REDIS_URL")
-    environ.update({"ENVIRONMENT": "production", "SECRET_KEY": SECRET, "DATABASE_URL": database_url,
-                    "DOCS_ENABLED": "true", "RATE_LIMIT_AUTH": "1000/minute", "LOG_LEVEL": "WARNING",
-                    "AWS_LAMBDA_FUNCTION_NAME": "load-probe", **env})  # fmt: skip
-    result = subprocess.run([sys.executable, str(PROBE), str(API), ADMIN, PASSWORD], capture_output=True,
-                            text=True, env=environ, timeout=180)  # fmt: skip
+    environ.update(
+        {
+            "ENVIRONMENT": "production",
+            "SECRET_KEY": SECRET,
+            "DATABASE_URL": database_url,
+            "DOCS_ENABLED": "true",
+            "RATE_LIMIT_AUTH": "1000/minute",
+            "LOG_LEVEL": "WARNING",
+            "AWS_LAMBDA_FUNCTION_NAME": "load-probe",
+            **env,
+        }
+    )
+    result = subprocess.run(
+        [sys.executable, str(PROBE), str(API), ADMIN, PASSWORD],
+        capture_output=True,
+        text=True,
+        env=environ,
+        timeout=180,
+    )
     assert result.returncode == 0, result.stderr[-4000:]
     data: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
     return data
@@ -152,10 +181,18 @@ async def test_openapi_lists_the_routers_in_their_order_and_the_password_flow(tm
     await services_of(app).stop()
     declared = [route.path for router in ROUTERS for route in router.routes]
     assert list(schema["paths"]) == list(dict.fromkeys(declared))
-    assert list(schema["paths"])[:10] == ["/api/health", "/api/status", "/api/auth/register", "/api/auth/login",
-                                     "/api/auth/refresh", "/api/auth/logout", "/api/users/me",
-                                     "/api/users/me/password", "/api/admin/users",
-                                     "/api/admin/users/{user_id}"]  # fmt: skip
+    assert list(schema["paths"])[:10] == [
+        "/api/health",
+        "/api/status",
+        "/api/auth/register",
+        "/api/auth/login",
+        "/api/auth/refresh",
+        "/api/auth/logout",
+        "/api/users/me",
+        "/api/users/me/password",
+        "/api/admin/users",
+        "/api/admin/users/{user_id}",
+    ]
     login = schema["paths"]["/api/auth/login"]["post"]["requestBody"]["content"]
     assert {"application/json", "application/x-www-form-urlencoded"} <= set(login)
     flows = next(iter(schema["components"]["securitySchemes"].values()))["flows"]

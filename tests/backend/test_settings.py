@@ -203,10 +203,12 @@ def test_fallback_names_secret_key_when_production_has_none(load_entry: Any) -> 
         ("postgres://u:Pw9z@db.example.com:5432/app", "postgresql://u:Pw9z@db.example.com:5432/app"),
         ("postgresql://u:Pw9z@h/app?sslmode=require", "postgresql://u:Pw9z@h/app?sslmode=require"),
         ("postgresql+asyncpg://u:Pw9z@h/app?ssl=true", "postgresql://u:Pw9z@h/app?sslmode=require"),
-        ("postgres://u:Pw9z@pooler.example.com:6543/app?pgbouncer=true&sslmode=verify-full",
-         "postgresql://u:Pw9z@pooler.example.com:6543/app?sslmode=verify-full"),
+        (
+            "postgres://u:Pw9z@pooler.example.com:6543/app?pgbouncer=true&sslmode=verify-full",
+            "postgresql://u:Pw9z@pooler.example.com:6543/app?sslmode=verify-full",
+        ),
     ],
-)  # fmt: skip
+)
 def test_postgres_urls_providers_hand_out(url: str, dsn: str) -> None:
     target = parse_database_url(url)
     assert (target.kind, target.dsn) == ("postgresql", dsn)

@@ -97,8 +97,11 @@ def test_the_worked_example_keeps_the_checks_and_the_suite_green(tmp_path: Path)
     for name in WRITTEN:
         assert name in written, f"the page no longer writes {name}"
     bin_dir = Path(sys.executable).parent
-    for argv in ([str(bin_dir / "ruff"), "format", "--check", "."], [str(bin_dir / "ruff"), "check", "."],
-                 [str(bin_dir / "mypy")]):  # fmt: skip
+    for argv in (
+        [str(bin_dir / "ruff"), "format", "--check", "."],
+        [str(bin_dir / "ruff"), "check", "."],
+        [str(bin_dir / "mypy")],
+    ):
         done = run(root, *argv)
         assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
     pytest_argv = (sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider")

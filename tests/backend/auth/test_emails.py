@@ -24,8 +24,14 @@ async def test_look_alike_emails_do_not_make_second_accounts(client: httpx.Async
     for same in ("DUP@Example.COM", "\uff44up@example.com", "dup@\uff45xample.com"):
         reply = await _register(client, same)
         assert (reply.status_code, reply.json()["error"]["code"]) == (409, "email_taken"), same
-    for refused in ("dup@example.com.", "d\u200bup@example.com", "dup\u2060@example.com", "d\u00adup@example.com",
-                    "dup@exa\u200dmple.com", "d\u202eup@example.com"):  # fmt: skip
+    for refused in (
+        "dup@example.com.",
+        "d\u200bup@example.com",
+        "dup\u2060@example.com",
+        "d\u00adup@example.com",
+        "dup@exa\u200dmple.com",
+        "d\u202eup@example.com",
+    ):
         reply = await _register(client, refused)
         assert (reply.status_code, _fields(reply)) == (422, ["body.email"]), refused
         assert refused not in reply.text
@@ -70,8 +76,9 @@ async def test_a_hash_of_the_password_as_typed_still_logs_in_and_is_renewed(clie
     assert (await _register(client, "old@example.com")).status_code == 201
     typed = "\ufb01nal password"  # hashed as typed by an older version
     async with auth.database.transaction() as conn:
-        await conn.execute("UPDATE users SET password_hash = $1 WHERE email = $2", await auth.hasher.hash(typed),
-                           "old@example.com")  # fmt: skip
+        await conn.execute(
+            "UPDATE users SET password_hash = $1 WHERE email = $2", await auth.hasher.hash(typed), "old@example.com"
+        )
     assert (
         await client.post("/api/auth/login", json={"email": "old@example.com", "password": typed})
     ).status_code == 200

@@ -15,9 +15,14 @@ from tests.support.replies import Reply, bearer, lambda_reply
 
 @pytest.mark.parametrize("kind", ["http", "rest"])
 def test_whole_flow(kind: Format, database_url: str, load_entry: Any) -> None:
-    env = {"ENVIRONMENT": "production", "SECRET_KEY": SECRET, "DATABASE_URL": database_url,
-           "RATE_LIMIT_AUTH": RELAXED_LIMIT, "RATE_LIMIT_ACCOUNT": RELAXED_LIMIT,
-           "REDIS_URL": ""}  # fmt: skip
+    env = {
+        "ENVIRONMENT": "production",
+        "SECRET_KEY": SECRET,
+        "DATABASE_URL": database_url,
+        "RATE_LIMIT_AUTH": RELAXED_LIMIT,
+        "RATE_LIMIT_ACCOUNT": RELAXED_LIMIT,
+        "REDIS_URL": "",
+    }
     entry = load_entry(env)
 
     def call(method: str, path: str, *, body: Any = None, **kw: Any) -> Reply:
@@ -89,11 +94,19 @@ def test_whole_flow(kind: Format, database_url: str, load_entry: Any) -> None:
     )
     assert promoted.status == 200 and promoted.json()["role"] == "admin"
     assert call("GET", "/api/admin/users", headers=bearer(other["access_token"])).status == 200  # role is live
-    missing = call("PATCH", "/api/admin/users/00000000-0000-0000-0000-000000000000", body={"active": False},
-                   headers=bearer(admin["access_token"]))  # fmt: skip
+    missing = call(
+        "PATCH",
+        "/api/admin/users/00000000-0000-0000-0000-000000000000",
+        body={"active": False},
+        headers=bearer(admin["access_token"]),
+    )
     assert (missing.status, missing.code) == (404, "user_not_found")
-    disabled = call("PATCH", f"/api/admin/users/{ann_id}", body={"active": False, "role": "user"},
-                    headers=bearer(admin["access_token"]))  # fmt: skip
+    disabled = call(
+        "PATCH",
+        f"/api/admin/users/{ann_id}",
+        body={"active": False, "role": "user"},
+        headers=bearer(admin["access_token"]),
+    )
     assert disabled.status == 200 and disabled.json()["active"] is False
     assert call("GET", "/api/users/me", headers=bearer(other["access_token"])).status == 401
     relogin = call("POST", "/api/auth/login", body={"email": "ann@example.com", "password": PASSWORD})
@@ -102,11 +115,19 @@ def test_whole_flow(kind: Format, database_url: str, load_entry: Any) -> None:
 
     # password change: needs the current password, ends every earlier token
     ann = call("POST", "/api/auth/login", body={"email": "ann@example.com", "password": PASSWORD}).json()
-    refused = call("PATCH", "/api/users/me/password", headers=bearer(ann["access_token"]),
-                   body={"current_password": "not it at all", "new_password": "new password 2"})  # fmt: skip
+    refused = call(
+        "PATCH",
+        "/api/users/me/password",
+        headers=bearer(ann["access_token"]),
+        body={"current_password": "not it at all", "new_password": "new password 2"},
+    )
     assert (refused.status, refused.code) == (401, "invalid_credentials")
-    changed = call("PATCH", "/api/users/me/password", headers=bearer(ann["access_token"]),
-                   body={"current_password": PASSWORD, "new_password": "new password 2"})  # fmt: skip
+    changed = call(
+        "PATCH",
+        "/api/users/me/password",
+        headers=bearer(ann["access_token"]),
+        body={"current_password": PASSWORD, "new_password": "new password 2"},
+    )
     assert changed.status == 204
     assert call("GET", "/api/users/me", headers=bearer(ann["access_token"])).status == 401
     assert call("POST", "/api/auth/refresh", body={"refresh_token": ann["refresh_token"]}).status == 401

@@ -20,8 +20,13 @@ Call = Callable[..., Reply]
 @pytest.fixture
 def call_with(tmp_path: Any, load_entry: Any) -> Callable[[dict[str, str]], Call]:
     def start(limits: dict[str, str]) -> Call:
-        env = {"ENVIRONMENT": "production", "SECRET_KEY": SECRET, "REDIS_URL": "",
-               "DATABASE_URL": f"sqlite:///{tmp_path}/limits.sqlite3", "RATE_LIMIT_DEFAULT": "1000/minute"}  # fmt: skip
+        env = {
+            "ENVIRONMENT": "production",
+            "SECRET_KEY": SECRET,
+            "REDIS_URL": "",
+            "DATABASE_URL": f"sqlite:///{tmp_path}/limits.sqlite3",
+            "RATE_LIMIT_DEFAULT": "1000/minute",
+        }
         entry = load_entry({**env, **limits})
 
         def call(kind: Format, method: str, path: str, body: dict[str, str], ip: str, **kw: Any) -> Reply:
@@ -62,8 +67,11 @@ def test_one_address_guessing_one_account_is_locked(kind: Format, call_with: Any
     assert (limited.status, limited.code) == (429, "rate_limited")
     assert int(limited.headers["retry-after"]) > 0
     assert limited.json()["error"]["details"]["setting"] == "RATE_LIMIT_AUTH"
-    warnings = [json.loads(line) for line in capsys.readouterr().err.splitlines()
-                if line.startswith("{") and '"WARNING"' in line]  # fmt: skip
+    warnings = [
+        json.loads(line)
+        for line in capsys.readouterr().err.splitlines()
+        if line.startswith("{") and '"WARNING"' in line
+    ]
     assert len(warnings) == 1 and "RATE_LIMIT_AUTH" in warnings[0]["message"]
     assert "ann@example.com" not in warnings[0]["message"]
     # The owner from another address still gets in.
@@ -91,8 +99,9 @@ def test_wrong_current_passwords_count_like_wrong_logins(kind: Format, call_with
     _register(call, kind, "ann@example.com")
     token = _login(call, kind, "ann@example.com", PASSWORD, "203.0.113.1").json()["access_token"]
     change = {"current_password": "wrong guess", "new_password": "another good password"}
-    replies = [call(kind, "PATCH", "/api/users/me/password", change, "203.0.113.1", headers=bearer(token))
-               for _ in range(3)]  # fmt: skip
+    replies = [
+        call(kind, "PATCH", "/api/users/me/password", change, "203.0.113.1", headers=bearer(token)) for _ in range(3)
+    ]
     # The login above took one of the three slots of this account and address.
     assert [r.status for r in replies] == [401, 401, 429]
     assert replies[2].code == "rate_limited"

@@ -30,8 +30,17 @@ def codec(**overrides: Any) -> TokenCodec:
 
 def payload(**changes: Any) -> dict[str, Any]:
     now = int(time.time())
-    claims = {"sub": "u1", "iat": now, "exp": now + 60, "jti": "j", "sid": "s", "ver": 0, "typ": "access",
-              "iss": "serverless-fastapi-template", "aud": "serverless-fastapi-template"}  # fmt: skip
+    claims = {
+        "sub": "u1",
+        "iat": now,
+        "exp": now + 60,
+        "jti": "j",
+        "sid": "s",
+        "ver": 0,
+        "typ": "access",
+        "iss": "serverless-fastapi-template",
+        "aud": "serverless-fastapi-template",
+    }
     claims.update(changes)
     return {k: v for k, v in claims.items() if v is not None}
 
@@ -52,29 +61,41 @@ def test_a_token_round_trips_with_every_claim() -> None:
     "forge",
     [
         pytest.param(lambda: f"{b64({'alg': 'none', 'kid': _kid(SECRET)})}.{b64(payload())}.", id="alg-none"),
-        pytest.param(lambda: jwt.encode(payload(), SECRET, algorithm="HS512", headers={"kid": _kid(SECRET)}),
-                     id="other-algorithm"),
-        pytest.param(lambda: jwt.encode(payload(), OTHER, algorithm="HS256", headers={"kid": _kid(SECRET)}),
-                     id="other-key"),
-        pytest.param(lambda: jwt.encode(payload(exp=int(time.time()) - 5), SECRET, headers={"kid": _kid(SECRET)}),
-                     id="expired"),
-        pytest.param(lambda: jwt.encode(payload(typ="refresh"), SECRET, headers={"kid": _kid(SECRET)}),
-                     id="wrong-type"),
-        pytest.param(lambda: jwt.encode(payload(iss="someone-else"), SECRET, headers={"kid": _kid(SECRET)}),
-                     id="wrong-issuer"),
-        pytest.param(lambda: jwt.encode(payload(aud="other-app"), SECRET, headers={"kid": _kid(SECRET)}),
-                     id="wrong-audience"),
+        pytest.param(
+            lambda: jwt.encode(payload(), SECRET, algorithm="HS512", headers={"kid": _kid(SECRET)}),
+            id="other-algorithm",
+        ),
+        pytest.param(
+            lambda: jwt.encode(payload(), OTHER, algorithm="HS256", headers={"kid": _kid(SECRET)}), id="other-key"
+        ),
+        pytest.param(
+            lambda: jwt.encode(payload(exp=int(time.time()) - 5), SECRET, headers={"kid": _kid(SECRET)}), id="expired"
+        ),
+        pytest.param(
+            lambda: jwt.encode(payload(typ="refresh"), SECRET, headers={"kid": _kid(SECRET)}), id="wrong-type"
+        ),
+        pytest.param(
+            lambda: jwt.encode(payload(iss="someone-else"), SECRET, headers={"kid": _kid(SECRET)}), id="wrong-issuer"
+        ),
+        pytest.param(
+            lambda: jwt.encode(payload(aud="other-app"), SECRET, headers={"kid": _kid(SECRET)}), id="wrong-audience"
+        ),
         pytest.param(lambda: jwt.encode(payload(jti=None), SECRET, headers={"kid": _kid(SECRET)}), id="no-jti"),
         pytest.param(lambda: jwt.encode(payload(), SECRET), id="no-kid"),
         pytest.param(lambda: codec().issue("access", "u1", 0, "s")[0][:-4] + "abcd", id="tampered-signature"),
         pytest.param(
-            lambda: ".".join([(t := codec().issue("access", "u1", 0, "s")[0]).split(".")[0],
-                              b64(payload(sub="admin")), t.split(".")[2]]),
+            lambda: ".".join(
+                [
+                    (t := codec().issue("access", "u1", 0, "s")[0]).split(".")[0],
+                    b64(payload(sub="admin")),
+                    t.split(".")[2],
+                ]
+            ),
             id="tampered-payload",
         ),
         pytest.param(lambda: "not.a.jwt", id="garbage"),
     ],
-)  # fmt: skip
+)
 def test_refused_tokens(forge: Any) -> None:
     with pytest.raises(InvalidTokenError):
         codec().decode(forge(), "access")
@@ -145,8 +166,9 @@ def test_no_ec_algorithm_is_offered() -> None:
         codec().decode(es_token, "access")
     public_pem, private_pem = rsa_pair()
     assert {codec().algorithm, codec(jwt_private_key=private_pem, jwt_public_key=public_pem).algorithm} == {
-        "HS256", "RS256"
-    }  # fmt: skip
+        "HS256",
+        "RS256",
+    }
 
 
 def signed(claims: dict[str, Any], **headers: Any) -> str:
@@ -163,7 +185,7 @@ def signed(claims: dict[str, Any], **headers: Any) -> str:
         pytest.param(lambda: signed(payload(exp=True)), id="exp-as-boolean"),
         pytest.param(lambda: signed(payload(iat=int(time.time()) + 3600)), id="iat-an-hour-ahead"),
     ],
-)  # fmt: skip
+)
 def test_jose_s_lenient_corners_are_refused(forge: Any) -> None:
     with pytest.raises(InvalidTokenError):
         codec().decode(forge(), "access")

@@ -31,8 +31,14 @@ COLLIDING = ["DUP@example.com", "\uff44up@example.com"]
 
 
 def _migrate(url: str, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, str(ROOT / "scripts" / "migrate.py"), *args], text=True, timeout=120,
-                          env={**os.environ, "DATABASE_URL": url}, capture_output=True, check=False)  # fmt: skip
+    return subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "migrate.py"), *args],
+        text=True,
+        timeout=120,
+        env={**os.environ, "DATABASE_URL": url},
+        capture_output=True,
+        check=False,
+    )
 
 
 @pytest.fixture
@@ -83,8 +89,10 @@ def _old_sqlite(path: Path, emails: list[str]) -> None:
     db = sqlite3.connect(path)
     db.executescript(SQLITE_SCHEMA)
     for email in emails:
-        db.execute("INSERT INTO users (id, email, password_hash, created_at, updated_at) VALUES (?, ?, 'x', ?, ?)",
-                   (str(uuid.uuid4()), email, "2026-01-01T00:00:00+00:00", "2026-01-01T00:00:00+00:00"))  # fmt: skip
+        db.execute(
+            "INSERT INTO users (id, email, password_hash, created_at, updated_at) VALUES (?, ?, 'x', ?, ?)",
+            (str(uuid.uuid4()), email, "2026-01-01T00:00:00+00:00", "2026-01-01T00:00:00+00:00"),
+        )
     db.commit()
     db.close()
 

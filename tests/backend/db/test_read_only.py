@@ -26,8 +26,11 @@ async def test_a_read_does_not_wait_behind_a_writer_on_sqlite(tmp_path: object) 
     database = SqliteDatabase(path, op_timeout_s=0.5)
     async with database.transaction() as conn:  # creates the schema
         when = "2026-01-01T00:00:00+00:00"
-        await conn.execute("INSERT INTO users (id, email, password_hash, created_at, updated_at) "
-                           "VALUES ('u1', 'a@example.com', 'x', $1, $1)", when)  # fmt: skip
+        await conn.execute(
+            "INSERT INTO users (id, email, password_hash, created_at, updated_at) "
+            "VALUES ('u1', 'a@example.com', 'x', $1, $1)",
+            when,
+        )
     writer = sqlite3.connect(path, timeout=0, isolation_level=None)  # another process, as far as SQLite knows
     writer.execute("BEGIN IMMEDIATE")
     try:

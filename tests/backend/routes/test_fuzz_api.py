@@ -28,8 +28,10 @@ from tests.support.callers import make_caller
 
 SETTINGS: dict[str, Any] = {"rate_limit_enabled": False}
 if "database_url" in Settings.model_fields:  # the auth routes are part of this build
-    SETTINGS.update(database_url=f"sqlite:///{tempfile.mkdtemp(prefix='fuzz-api-')}/app.sqlite3",
-                    secret_key="fuzz-secret-key-0123456789abcdef-0123456789")  # fmt: skip
+    SETTINGS.update(
+        database_url=f"sqlite:///{tempfile.mkdtemp(prefix='fuzz-api-')}/app.sqlite3",
+        secret_key="fuzz-secret-key-0123456789abcdef-0123456789",
+    )
 SETTINGS = {name: value for name, value in SETTINGS.items() if name in Settings.model_fields}
 # Module level: schemathesis 4.32's `from_fixture` does not run under pytest 9 (it reads `Function._nodeid`).
 APP = make_caller("asgi", **SETTINGS).gate

@@ -19,8 +19,12 @@ from tests.support.paths import EVENTS
 @pytest.mark.anyio
 @pytest.mark.parametrize("path", ["/api/users/me/", "/api/health/", "/api/auth/login/"])
 async def test_a_trailing_slash_is_a_404_never_a_redirect_to_the_host_header(path: str, tmp_path: Path) -> None:
-    settings = load_settings(environment="production", secret_key="x" * 43, database_url=f"sqlite:///{tmp_path}/a.db",
-                             rate_limit_enabled=False)  # fmt: skip
+    settings = load_settings(
+        environment="production",
+        secret_key="x" * 43,
+        database_url=f"sqlite:///{tmp_path}/a.db",
+        rate_limit_enabled=False,
+    )
     app = create_app(settings)
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://api.example.com") as client:
@@ -35,8 +39,9 @@ def test_behind_alb_the_host_header_never_reaches_a_location(tmp_path: Path) -> 
     event: dict[str, Any] = json.loads((EVENTS / "powertools" / "albEvent.json").read_text())
     event["path"] = "/api/users/me/"
     event["headers"]["host"] = "evil.example"
-    settings = load_settings(environment="development", rate_limit_enabled=False,
-                             database_url=f"sqlite:///{tmp_path}/a.db")  # fmt: skip
+    settings = load_settings(
+        environment="development", rate_limit_enabled=False, database_url=f"sqlite:///{tmp_path}/a.db"
+    )
     gate = BackendGate(factory=lambda: create_app(settings), environ={})
     handler = LambdaEntry(gate)
     try:

@@ -62,11 +62,14 @@ def test_ipv6_clients_share_their_64_block() -> None:
 
 def _event(source_ip: str, spoof: str) -> dict[str, Any]:
     return {
-        "version": "2.0", "routeKey": "$default", "rawPath": "/api/x", "rawQueryString": "",
+        "version": "2.0",
+        "routeKey": "$default",
+        "rawPath": "/api/x",
+        "rawQueryString": "",
         "headers": {"host": "example.com", "x-forwarded-for": spoof, "x-real-ip": spoof},
         "requestContext": {"http": {"method": "GET", "path": "/api/x", "sourceIp": source_ip}, "stage": "$default"},
         "isBase64Encoded": False,
-    }  # fmt: skip
+    }
 
 
 def test_lambda_source_ip_picks_the_bucket_through_mangum(key_prefix: str) -> None:
@@ -138,7 +141,9 @@ def test_on_vercel_the_platform_header_is_the_bucket(monkeypatch: Any, key_prefi
     async def run() -> list[int]:
         transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 5000))  # Vercel's local proxy hop
         async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
-            return [(await client.get("/api/x", headers={"x-real-ip": ip})).status_code
-                    for ip in ("203.0.113.1", "203.0.113.2", "203.0.113.1")]  # fmt: skip
+            return [
+                (await client.get("/api/x", headers={"x-real-ip": ip})).status_code
+                for ip in ("203.0.113.1", "203.0.113.2", "203.0.113.1")
+            ]
 
     assert asyncio.run(run()) == [404, 404, 429]

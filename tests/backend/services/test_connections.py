@@ -36,9 +36,11 @@ def test_a_new_event_loop_gets_its_own_connection(shared_redis: str, key_prefix:
 
 @pytest.mark.parametrize("idle_reset_s", [0.0, 3600.0], ids=["reset-after-idle", "no-reset"])
 def test_sockets_killed_while_idle_are_not_reused(
-    idle_reset_s: float, redis_server: Callable[..., RedisProcess], key_prefix: str,
+    idle_reset_s: float,
+    redis_server: Callable[..., RedisProcess],
+    key_prefix: str,
     monkeypatch: pytest.MonkeyPatch,
-) -> None:  # fmt: skip
+) -> None:
     monkeypatch.setattr(redis_client, "IDLE_RESET_S", idle_reset_s)
     server = redis_server()
     connector = RedisConnector(SecretStr(server.url), 0.5, 0.5, 30)

@@ -54,8 +54,9 @@ async def test_auth_paths_count_in_their_own_group(key_prefix: str) -> None:
 
 
 async def test_fail_closed_group_answers_503_while_redis_is_down(key_prefix: str) -> None:
-    config = settings(redis_url=f"redis://127.0.0.1:{free_port()}/0", redis_key_prefix=key_prefix,
-                      rate_limit_fail_closed="auth")  # fmt: skip
+    config = settings(
+        redis_url=f"redis://127.0.0.1:{free_port()}/0", redis_key_prefix=key_prefix, rate_limit_fail_closed="auth"
+    )
     async with serve(config) as client:
         auth = await client.post("/api/auth/login")
         other = await client.get("/api/other")

@@ -67,8 +67,12 @@ async def test_wrong_password_says_authentication_failed_and_leaks_nothing(
 
 async def test_hanging_redis_costs_one_bounded_timeout_then_nothing(blackhole: int, key_prefix: str) -> None:
     connect_s, op_s = 0.5, 0.8
-    config = settings(redis_url=f"redis://127.0.0.1:{blackhole}/0", redis_key_prefix=key_prefix,
-                      redis_connect_timeout_s=connect_s, redis_op_timeout_s=op_s)  # fmt: skip
+    config = settings(
+        redis_url=f"redis://127.0.0.1:{blackhole}/0",
+        redis_key_prefix=key_prefix,
+        redis_connect_timeout_s=connect_s,
+        redis_op_timeout_s=op_s,
+    )
     async with serve(config) as client:
         started = time.perf_counter()
         first = await client.get("/api/first")  # start-up probe and the request: one timeout paid
@@ -90,8 +94,12 @@ async def test_hanging_redis_costs_one_bounded_timeout_then_nothing(blackhole: i
 async def test_redis_stopped_mid_run_then_restarted(redis_server: Callable[..., RedisProcess], key_prefix: str) -> None:
     server = redis_server()
     window_s = 1.0
-    config = settings(redis_url=server.url, redis_key_prefix=key_prefix, redis_retry_after_s=window_s,
-                      rate_limit_default="100000/minute")  # fmt: skip
+    config = settings(
+        redis_url=server.url,
+        redis_key_prefix=key_prefix,
+        redis_retry_after_s=window_s,
+        rate_limit_default="100000/minute",
+    )
     async with serve(config) as client:
         assert (await client.get("/api/x")).status_code == 404
         assert (await _status(client))["services"]["rate_limiter"]["backend"] == "redis"  # type: ignore[index]
@@ -130,8 +138,13 @@ async def test_after_the_window_one_request_probes_and_the_others_do_not_wait(bl
     import anyio
 
     op_s, window_s = 0.8, 0.3
-    config = settings(redis_url=f"redis://127.0.0.1:{blackhole}/0", redis_key_prefix=key_prefix,
-                      redis_connect_timeout_s=0.5, redis_op_timeout_s=op_s, redis_retry_after_s=window_s)  # fmt: skip
+    config = settings(
+        redis_url=f"redis://127.0.0.1:{blackhole}/0",
+        redis_key_prefix=key_prefix,
+        redis_connect_timeout_s=0.5,
+        redis_op_timeout_s=op_s,
+        redis_retry_after_s=window_s,
+    )
     async with serve(config) as client:
         await client.get("/api/first")  # pays the start-up probe's timeout; the breaker opens
         await anyio.sleep(window_s + 0.1)  # setup, not an assertion: let the window pass

@@ -21,8 +21,21 @@ pytestmark = pytest.mark.slow
 def instance(env: dict[str, str]) -> Iterator[str]:
     """`api/index.py` served by uvicorn in its own process, as a platform would run it."""
     port = free_port()
-    args = [sys.executable, "-m", "uvicorn", "index:app", "--app-dir", str(ROOT / "api"),
-            "--host", "127.0.0.1", "--port", str(port), "--lifespan", "on", "--no-access-log"]  # fmt: skip
+    args = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "index:app",
+        "--app-dir",
+        str(ROOT / "api"),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--lifespan",
+        "on",
+        "--no-access-log",
+    ]
     with serve(args, port, env=env, startup_s=60) as server:
         yield server.url
 
