@@ -138,7 +138,7 @@ def settings(**overrides: Any) -> Settings:
 
 
 @asynccontextmanager
-async def serve(config: Settings) -> AsyncIterator[httpx.AsyncClient]:
+async def gate_client(config: Settings) -> AsyncIterator[httpx.AsyncClient]:
     """The app behind the real gate (start-up once, before the first request), shut down after."""
     app = create_app(config)
     gate = BackendGate(factory=lambda: app, environ={"ENVIRONMENT": config.environment})

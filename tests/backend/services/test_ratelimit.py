@@ -7,7 +7,7 @@ import pytest
 from backend_app import create_app
 from backend_app.deps import RateLimiterDep
 from backend_app.services.ratelimit import RateLimitedError, RateLimiter, RateLimitUnavailableError
-from tests.backend.services.conftest import serve, settings
+from tests.backend.services.conftest import gate_client, settings
 from tests.support.sockets import free_port
 
 pytestmark = pytest.mark.anyio
@@ -20,7 +20,7 @@ def backend_url(request: pytest.FixtureRequest) -> str | None:
 
 async def test_headers_then_429_in_the_envelope(backend_url: str | None, key_prefix: str) -> None:
     config = settings(redis_url=backend_url, redis_key_prefix=key_prefix, rate_limit_default="3/minute")
-    async with serve(config) as client:
+    async with gate_client(config) as client:
         answers = [await client.get("/api/unknown-path") for _ in range(4)]
         status = await client.get("/api/status")
     assert [r.status_code for r in answers] == [404, 404, 404, 429]
@@ -37,7 +37,7 @@ async def test_headers_then_429_in_the_envelope(backend_url: str | None, key_pre
 
 
 async def test_health_and_status_are_never_limited(key_prefix: str) -> None:
-    async with serve(settings(redis_key_prefix=key_prefix, rate_limit_default="1/minute")) as client:
+    async with gate_client(settings(redis_key_prefix=key_prefix, rate_limit_default="1/minute")) as client:
         codes = [(await client.get(path)).status_code for path in ["/api/health", "/api/status"] * 5]
         assert codes == [200] * 10
         assert (await client.get("/api/health")).headers.get("x-ratelimit-limit") is None
@@ -46,7 +46,7 @@ async def test_health_and_status_are_never_limited(key_prefix: str) -> None:
 
 async def test_auth_paths_count_in_their_own_group(key_prefix: str) -> None:
     config = settings(redis_key_prefix=key_prefix, rate_limit_default="5/minute", rate_limit_auth="2/minute")
-    async with serve(config) as client:
+    async with gate_client(config) as client:
         auth = [(await client.post("/api/auth/no-such-route")).status_code for _ in range(3)]
         other = await client.get("/api/other")
     assert auth == [404, 404, 429]
@@ -57,7 +57,7 @@ async def test_fail_closed_group_answers_503_while_redis_is_down(key_prefix: str
     config = settings(
         redis_url=f"redis://127.0.0.1:{free_port()}/0", redis_key_prefix=key_prefix, rate_limit_fail_closed="auth"
     )
-    async with serve(config) as client:
+    async with gate_client(config) as client:
         auth = await client.post("/api/auth/login")
         other = await client.get("/api/other")
     assert auth.status_code == 503 and auth.json()["error"]["code"] == "rate_limit_unavailable"
@@ -105,7 +105,7 @@ async def test_check_raises_the_documented_errors(key_prefix: str) -> None:
 
 async def test_the_auth_429_names_rate_limit_auth(key_prefix: str) -> None:
     config = settings(environment="production", redis_key_prefix=key_prefix, rate_limit_auth="2/minute")
-    async with serve(config) as client:
+    async with gate_client(config) as client:
         answers = [await client.post("/api/auth/login", json={}) for _ in range(3)]
     assert answers[-1].status_code == 429
     error = answers[-1].json()["error"]

@@ -9,7 +9,7 @@ from collections.abc import Callable
 import anyio
 import pytest
 
-from tests.backend.services.conftest import RedisProcess, serve, settings
+from tests.backend.services.conftest import RedisProcess, gate_client, settings
 from tests.support.sockets import free_port
 
 pytestmark = pytest.mark.anyio
@@ -34,7 +34,7 @@ async def test_unreachable_redis_degrades_with_the_reason(
     url: str, words: str, key_prefix: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     config = settings(redis_url=url.format(refused=free_port()), redis_key_prefix=key_prefix)
-    async with serve(config) as client:
+    async with gate_client(config) as client:
         for _ in range(3):
             assert (await client.get("/api/anything")).status_code == 404  # served, limited in memory
         health = await client.get("/api/health")
@@ -54,7 +54,7 @@ async def test_wrong_password_says_authentication_failed_and_leaks_nothing(
     server = redis_server(password="right-pass-9f2c")
     wrong = "wrong-pass-7d41e"
     config = settings(redis_url=f"redis://:{wrong}@127.0.0.1:{server.port}/0", redis_key_prefix=key_prefix)
-    async with serve(config) as client:
+    async with gate_client(config) as client:
         responses = [await client.get("/api/nothing-here") for _ in range(3)]
         responses.append(await client.get("/api/health"))
         status = await _status(client)
@@ -73,7 +73,7 @@ async def test_hanging_redis_costs_one_bounded_timeout_then_nothing(blackhole: i
         redis_connect_timeout_s=connect_s,
         redis_op_timeout_s=op_s,
     )
-    async with serve(config) as client:
+    async with gate_client(config) as client:
         started = time.perf_counter()
         first = await client.get("/api/first")  # start-up probe and the request: one timeout paid
         first_s = time.perf_counter() - started
@@ -100,7 +100,7 @@ async def test_redis_stopped_mid_run_then_restarted(redis_server: Callable[..., 
         redis_retry_after_s=window_s,
         rate_limit_default="100000/minute",
     )
-    async with serve(config) as client:
+    async with gate_client(config) as client:
         assert (await client.get("/api/x")).status_code == 404
         assert (await _status(client))["services"]["rate_limiter"]["backend"] == "redis"  # type: ignore[index]
 
@@ -145,7 +145,7 @@ async def test_after_the_window_one_request_probes_and_the_others_do_not_wait(bl
         redis_op_timeout_s=op_s,
         redis_retry_after_s=window_s,
     )
-    async with serve(config) as client:
+    async with gate_client(config) as client:
         await client.get("/api/first")  # pays the start-up probe's timeout; the breaker opens
         await anyio.sleep(window_s + 0.1)  # setup, not an assertion: let the window pass
         durations: list[float] = []
