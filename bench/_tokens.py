@@ -15,15 +15,17 @@ sys.path.insert(0, str(ROOT / "api"))  # the dev venv's backend, to register the
 
 from backend_app.core.config import Settings
 from backend_app.main import create_app
+from backend_app.services.container import services_of
 
 
 def mint_token(settings: Settings) -> str:
     app = create_app(settings)
 
     async def register() -> str:
-        user = await app.state.auth.register("bench@example.com", "bench password 123")
-        token, _ = app.state.auth.tokens.issue("access", user.id, user.token_version, "bench-session")
-        await app.state.database.close()
+        services = services_of(app)
+        user = await services.auth.register("bench@example.com", "bench password 123")
+        token, _ = services.auth.tokens.issue("access", user.id, user.token_version, "bench-session")
+        await services.stop()
         return str(token)
 
     return asyncio.run(register())

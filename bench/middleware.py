@@ -17,8 +17,8 @@ machine noise hits every variant alike; prints the median rate of each and the r
     bare default         the same + Mangum(app) with its defaults (lifespan="auto": startup per call)
 
 Targets: template / template without its hardening middleware >= 0.85; template / bare
-off >= 0.8; template / bare default about 1.35. Template / no stack is printed too: it adds the
-request context and access line of the handler issue. The access log line is formatted as in
+off >= 0.8; template / bare default about 1.35. Template / no stack is printed too: the difference
+is the request id context and the access line. The access log line is formatted as in
 production and written to /dev/null.
 Rates count CPU time of this process (`time.process_time`), so other processes on a shared
 machine skew them less than wall time would.

@@ -25,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "api"))
 
 from backend_app import create_app
 from backend_app.core.config import load_settings
+from backend_app.services.container import services_of
 from failsafe.loader import BackendGate
 
 SCOPE = {
@@ -86,7 +87,8 @@ async def main(rounds: int, requests: int, redis_url: str) -> None:
     }
     for app in apps.values():
         assert await call(app) == 200  # start-up, first connection
-    status = apps["redis"].loaded.backend.state.services.snapshot()["rate_limiter"]  # type: ignore[union-attr]
+    backend = apps["redis"].loaded.backend  # type: ignore[union-attr]
+    status = services_of(backend).status.snapshot()["rate_limiter"]
     assert status.backend == "redis", f"Redis at {redis_url} is not answering: {status.detail}"
     samples: dict[str, list[float]] = {name: [] for name in apps}
     for _ in range(rounds):
