@@ -24,7 +24,7 @@ import redis
 from backend_app.main import create_app
 from backend_app.routes import ROUTERS
 from backend_app.services.container import services_of
-from failsafe.diagnosis import requirement_names
+from failsafe.requirements import requirement_names
 from tests.backend.conftest import PASSWORD, SECRET, make_settings
 from tests.support.environment import clean_environ
 from tests.support.paths import API
