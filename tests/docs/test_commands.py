@@ -79,10 +79,8 @@ def test_every_command_not_run_says_why() -> None:
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if not (ROOT / ".venv" / "bin" / "python").exists():
         unavailable("no .venv in the checkout: run bash scripts/bootstrap.sh")
-    listed = subprocess.run(
-        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-        cwd=ROOT, capture_output=True, check=True,
-    ).stdout.decode().split("\0")  # fmt: skip
+    tracked_or_new = ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"]
+    listed = subprocess.run(tracked_or_new, cwd=ROOT, capture_output=True, check=True).stdout.decode().split("\0")
     copy = tmp_path_factory.mktemp("docs") / "project"
     for name in filter(None, listed):
         source = ROOT / name
@@ -109,9 +107,14 @@ def run(
     if port is not None:
         command = command.replace(str(port[0]), str(port[1]))
     return subprocess.run(
-        ["bash", "-c", command], cwd=project, env=environment(), input=stdin,
-        capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
+        ["bash", "-c", command],
+        cwd=project,
+        env=environment(),
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def health(url: str) -> dict[str, object] | None:

@@ -44,8 +44,13 @@ def test_create_admin_then_log_in_as_admin(via: str, database_url: str) -> None:
 
 def test_create_admin_refuses_a_password_argument_and_a_short_password(tmp_path: object) -> None:
     env = {"DATABASE_URL": f"sqlite:///{tmp_path}/a.sqlite3"}
-    usage = subprocess.run([sys.executable, str(ROOT / "scripts" / "create_admin.py"), "a@example.com", "pw-on-argv"],
-                           env={**os.environ, **env}, capture_output=True, text=True, timeout=60)  # fmt: skip
+    usage = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "create_admin.py"), "a@example.com", "pw-on-argv"],
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert usage.returncode == 2
     short = run_create_admin("a@example.com", "short", env)
     assert short.returncode == 1 and "password" in short.stderr
@@ -81,8 +86,14 @@ def test_alembic_upgrade_and_downgrade(scratch_pg: str) -> None:
 
 
 def migrate(*args: str, env: dict[str, str]) -> str:
-    done = subprocess.run([sys.executable, str(ROOT / "scripts" / "migrate.py"), *args], env=env, text=True,
-                          capture_output=True, timeout=120, check=False)  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "migrate.py"), *args],
+        env=env,
+        text=True,
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     return done.stdout
 

@@ -15,8 +15,13 @@ from tests.support.sockets import free_port
 
 def test_dev_sh_serves_public_at_the_root_and_logs_each_request_once(tmp_path: Path) -> None:
     port = free_port()
-    env = development_environ(PORT=str(port), ENVIRONMENT="development", REDIS_URL="", DATA_DIR=str(tmp_path),
-                     DATABASE_URL=f"sqlite:///{tmp_path}/app.sqlite3")  # fmt: skip
+    env = development_environ(
+        PORT=str(port),
+        ENVIRONMENT="development",
+        REDIS_URL="",
+        DATA_DIR=str(tmp_path),
+        DATABASE_URL=f"sqlite:///{tmp_path}/app.sqlite3",
+    )
     dev = ["bash", str(ROOT / "scripts" / "dev.sh")]
     with serve(dev, port, env=env, cwd=tmp_path, wait_for=None, log=tmp_path / "server.log") as server:
         page = httpx.get(server.url + "/")

@@ -69,8 +69,12 @@ def test_an_installer_in_check_only_mode_names_the_set_up_step_and_installs_noth
     shutil.copy(ROOT / "scripts" / "find_python.sh", tmp_path / "scripts")
     done = subprocess.run(
         ["bash", str(tmp_path / "scripts" / "tools" / script), *args],
-        env={**os.environ, "TOOLS_CHECK_ONLY": "1"}, capture_output=True, text=True, timeout=60, check=False,
-    )  # fmt: skip
+        env={**os.environ, "TOOLS_CHECK_ONLY": "1"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert done.returncode == 3, done.stderr
     assert "run bash scripts/setup-tools.sh" in done.stderr and named in done.stderr
     assert not (tmp_path / ".tools").exists()

@@ -26,8 +26,12 @@ from tests.support.unavailable import needs_package_index
 pytestmark = pytest.mark.slow
 # Production settings need SECRET_KEY; a PostgreSQL URL that health never contacts keeps the
 # check about packaging.
-PRODUCTION = {"ENVIRONMENT": "production", "SECRET_KEY": "k" * 32,
-              "DATABASE_URL": "postgresql://127.0.0.1:9/never-contacted", "LOG_LEVEL": "WARNING"}  # fmt: skip
+PRODUCTION = {
+    "ENVIRONMENT": "production",
+    "SECRET_KEY": "k" * 32,
+    "DATABASE_URL": "postgresql://127.0.0.1:9/never-contacted",
+    "LOG_LEVEL": "WARNING",
+}
 
 
 def package(out: Path, *args: str) -> str:
@@ -90,8 +94,12 @@ def health_and_status(task_root: Path, bare_python: str) -> tuple[dict[str, Any]
     ric = installed_tool("ric.sh", python312())
     # Like Lambda's image: the runtime client on PYTHONPATH, the task root, no other package anywhere;
     # PYTHONDONTWRITEBYTECODE because /var/task is read-only (and root here may write anyway).
-    env = {"PYTHONPATH": f"{task_root}{os.pathsep}{ric}", "PYTHONNOUSERSITE": "1",
-           "PYTHONDONTWRITEBYTECODE": "1", **PRODUCTION}  # fmt: skip
+    env = {
+        "PYTHONPATH": f"{task_root}{os.pathsep}{ric}",
+        "PYTHONNOUSERSITE": "1",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        **PRODUCTION,
+    }
     with RicProcess(task_root, "index.handler", env=env, python=bare_python) as runtime:
         runtime.wait_initialized(120)
         health = runtime.invoke(events.build_event("http", "GET", "/api/health"))

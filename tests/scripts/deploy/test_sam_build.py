@@ -59,8 +59,12 @@ def test_the_built_function_answers_health_under_awslambdaric(tmp_path: Path, ba
     ric = installed_tool("ric.sh", python312())
     # Like Lambda's image: the runtime client on PYTHONPATH, the function's own folder as task root,
     # and no other package anywhere: whatever sam build forgot fails here.
-    env = {"PYTHONPATH": f"{function}{os.pathsep}{ric}", "PYTHONNOUSERSITE": "1", "PYTHONDONTWRITEBYTECODE": "1",
-           **PRODUCTION_SECRETS}  # fmt: skip
+    env = {
+        "PYTHONPATH": f"{function}{os.pathsep}{ric}",
+        "PYTHONNOUSERSITE": "1",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        **PRODUCTION_SECRETS,
+    }
     with RicProcess(function, "index.handler", env=env, python=bare_python) as runtime:
         runtime.wait_initialized(120)
         health = runtime.invoke(events.build_event("http", "GET", "/api/health"))

@@ -17,8 +17,12 @@ def handler(event: dict[str, Any], context: object) -> dict[str, Any]:
         return {"statusCode": 200, "headers": {"content-type": "text/plain"}, "body": "x" * 7_000_000}
     if respond == "binary":
         body = base64.b64encode(bytes(range(256))).decode()
-        return {"statusCode": 200, "headers": {"content-type": "application/octet-stream"}, "body": body,
-                "isBase64Encoded": True}  # fmt: skip
+        return {
+            "statusCode": 200,
+            "headers": {"content-type": "application/octet-stream"},
+            "body": body,
+            "isBase64Encoded": True,
+        }
     response: dict[str, Any] = {
         "statusCode": 200,
         "headers": {"content-type": "application/json"},

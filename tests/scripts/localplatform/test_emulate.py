@@ -62,7 +62,8 @@ def test_a_setting_the_function_would_refuse_is_named_with_the_flag_that_sets_it
     assert "HTTP 503" in refused.stdout  # it still runs: the fallback answers with the diagnosis
     env_file = tmp_path / "emulate.env"
     env_file.write_text(f"SECRET_KEY={'k' * 64}\nDATABASE_URL=sqlite:///{tmp_path}/app.sqlite3\n", encoding="utf-8")
-    accepted = subprocess.run([*command, "--env-file", str(env_file)], env=env, capture_output=True, text=True,
-                              timeout=120, check=False)  # fmt: skip
+    accepted = subprocess.run(
+        [*command, "--env-file", str(env_file)], env=env, capture_output=True, text=True, timeout=120, check=False
+    )
     assert "settings will not load" not in accepted.stderr
     assert "HTTP 200" in accepted.stdout and '"status": "healthy"' in accepted.stdout

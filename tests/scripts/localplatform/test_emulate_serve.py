@@ -57,8 +57,9 @@ def echo_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def rest(echo_root: Path) -> Iterator[Server]:
-    with emulator(echo_root, "--platform", "lambda", "--format", "rest", "--stage", "prod", "--handler",
-                  "echo.handler") as server:  # fmt: skip
+    with emulator(
+        echo_root, "--platform", "lambda", "--format", "rest", "--stage", "prod", "--handler", "echo.handler"
+    ) as server:
         yield server
 
 
@@ -110,8 +111,9 @@ def test_payloads_over_lambdas_6_mb_fail_as_on_aws(rest: Server) -> None:
 
 
 def test_http_api_named_stage_cookies_and_joined_values(echo_root: Path) -> None:
-    with emulator(echo_root, "--platform", "lambda", "--format", "http", "--stage", "v1", "--handler",
-                  "echo.handler") as server:  # fmt: skip
+    with emulator(
+        echo_root, "--platform", "lambda", "--format", "http", "--stage", "v1", "--handler", "echo.handler"
+    ) as server:
         headers = [("X-Multi", "one"), ("X-Multi", "two"), ("Cookie", "a=1; b=2")]
         status, sent, body = send(server, "GET", "/v1/api/items?tag=x&tag=y", headers)
         missing, _, missing_body = send(server, "GET", "/api/items")
