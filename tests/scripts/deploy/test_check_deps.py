@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from failsafe.requirements import requirement_names
 from tests.scripts.deploy.conftest import CheckRun, messages
 from tests.support.paths import ROOT
 from tests.support.unavailable import needs_package_index
@@ -69,6 +70,23 @@ def test_a_loose_pin_is_named_with_its_line(project: Path, check_deps: CheckRun)
     assert code == 1
     [error] = messages(document, "imports")
     assert "`fastapi>=0.100`" in error and "requirements.txt:" in error and "exact pin" in error
+
+
+def test_requirements_are_read_as_pip_reads_them(project: Path, check_deps: CheckRun) -> None:
+    """One reader serves the check and the fallback: a comment after white space is a comment,
+    options and direct references are named as lines the check does not follow."""
+    path = project / "api" / "requirements.txt"
+    fastapi = next(line for line in path.read_text(encoding="utf-8").splitlines() if line.startswith("fastapi=="))
+    _replace_pin(project, "fastapi", f"{fastapi}\t# after a tab")
+    path.write_text(path.read_text(encoding="utf-8") + "-r more.txt\nhttpx @ https://example.com/httpx.whl\n")
+    code, document, _ = check_deps(project, *STATIC)
+    assert code == 1
+    errors = messages(document, "imports")
+    assert len(errors) == 2, errors
+    assert "`-r more.txt`: options and includes are not followed" in errors[0]
+    assert "`httpx @ https://example.com/httpx.whl` is not a `name==version` pin" in errors[1]
+    names = requirement_names(path)
+    assert "fastapi" in names and "httpx" not in names
 
 
 def test_an_index_without_handler_is_named(project: Path, check_deps: CheckRun) -> None:
