@@ -13,6 +13,8 @@ from typing import Any
 
 import pytest
 
+from scripts.localplatform import events
+from scripts.localplatform.ric import RicProcess
 from scripts.predeploy.interpreters import find_python
 from tests.support.paths import ROOT
 from tests.support.template import copy_project
@@ -40,6 +42,34 @@ def python312() -> str:
 
 def path_with(*dirs: str) -> str:
     return os.pathsep.join([*dirs, os.environ.get("PATH", "")])
+
+
+# Production settings need SECRET_KEY; a PostgreSQL URL that health never contacts keeps the
+# checks about packaging (without DATABASE_URL health would say degraded).
+PRODUCTION = {
+    "ENVIRONMENT": "production",
+    "SECRET_KEY": "k" * 32,
+    "DATABASE_URL": "postgresql://127.0.0.1:9/never-contacted",
+    "LOG_LEVEL": "WARNING",
+}
+
+
+def health_and_status(task_root: Path, bare_python: str) -> tuple[dict[str, Any], dict[str, Any], str]:
+    """/api/health's answer, /api/status's body and the runtime's output, from `task_root` run as Lambda's
+    image runs it: the runtime client on PYTHONPATH, the task root, no other package anywhere (whatever
+    the build forgot fails here); PYTHONDONTWRITEBYTECODE because /var/task is read-only."""
+    ric = installed_tool("ric.sh", python312())
+    env = {
+        "PYTHONPATH": f"{task_root}{os.pathsep}{ric}",
+        "PYTHONNOUSERSITE": "1",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        **PRODUCTION,
+    }
+    with RicProcess(task_root, "index.handler", env=env, python=bare_python) as runtime:
+        runtime.wait_initialized(120)
+        health = runtime.invoke(events.build_event("http", "GET", "/api/health"))
+        status = runtime.invoke(events.build_event("http", "GET", "/api/status"))
+        return health, json.loads(status["body"]), runtime.output()
 
 
 @pytest.fixture(scope="session")

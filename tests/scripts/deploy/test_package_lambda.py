@@ -3,8 +3,6 @@ sizes and bytecode; the zip extracted read-only under the real Lambda runtime cl
 
 from __future__ import annotations
 
-import json
-import os
 import re
 import shutil
 import stat
@@ -13,25 +11,14 @@ import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from scripts.localplatform import events
-from scripts.localplatform.ric import RicProcess
 from scripts.predeploy.bytecode import coverage
-from tests.scripts.deploy.conftest import installed_tool, python312, run
+from tests.scripts.deploy.conftest import health_and_status, run
 from tests.support.unavailable import needs_package_index
 
 pytestmark = pytest.mark.slow
-# Production settings need SECRET_KEY; a PostgreSQL URL that health never contacts keeps the
-# check about packaging.
-PRODUCTION = {
-    "ENVIRONMENT": "production",
-    "SECRET_KEY": "k" * 32,
-    "DATABASE_URL": "postgresql://127.0.0.1:9/never-contacted",
-    "LOG_LEVEL": "WARNING",
-}
 
 
 def package(out: Path, *args: str) -> str:
@@ -88,23 +75,6 @@ def task_root(archive: Path, into: Path, *, strip_bytecode: bool = False) -> Ite
         yield into
     finally:
         write_bits(into, writable=True)  # so that the temporary folder can go
-
-
-def health_and_status(task_root: Path, bare_python: str) -> tuple[dict[str, Any], dict[str, Any], str]:
-    ric = installed_tool("ric.sh", python312())
-    # Like Lambda's image: the runtime client on PYTHONPATH, the task root, no other package anywhere;
-    # PYTHONDONTWRITEBYTECODE because /var/task is read-only (and root here may write anyway).
-    env = {
-        "PYTHONPATH": f"{task_root}{os.pathsep}{ric}",
-        "PYTHONNOUSERSITE": "1",
-        "PYTHONDONTWRITEBYTECODE": "1",
-        **PRODUCTION,
-    }
-    with RicProcess(task_root, "index.handler", env=env, python=bare_python) as runtime:
-        runtime.wait_initialized(120)
-        health = runtime.invoke(events.build_event("http", "GET", "/api/health"))
-        status = runtime.invoke(events.build_event("http", "GET", "/api/status"))
-        return health, json.loads(status["body"]), runtime.output()
 
 
 def test_the_read_only_tree_loads_from_bytecode_and_says_so(tmp_path: Path, bare_python: str) -> None:

@@ -8,10 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from scripts.localplatform import events
-from scripts.localplatform.ric import RicProcess
 from scripts.predeploy.bytecode import coverage
-from tests.scripts.deploy.conftest import installed_tool, path_with, python312, run
+from tests.scripts.deploy.conftest import health_and_status, installed_tool, path_with, python312, run
 from tests.support.paths import ROOT
 from tests.support.unavailable import needs_package_index
 
@@ -49,30 +47,11 @@ def test_the_python_3_13_runtime_gets_its_own_bytecode(tmp_path: Path) -> None:
     assert list((function / "pydantic_core").glob("_pydantic_core.cpython-313-*.so"))
 
 
-# Production settings need SECRET_KEY, and without DATABASE_URL health is `degraded`; a
-# URL that health never contacts keeps the check about packaging.
-PRODUCTION_SECRETS = {"SECRET_KEY": "k" * 32, "DATABASE_URL": "postgresql://127.0.0.1:9/never-contacted"}
-
-
 def test_the_built_function_answers_health_under_awslambdaric(tmp_path: Path, bare_python: str) -> None:
     function = sam_build(tmp_path / "build", "Architecture=x86_64")  # this machine's, to run it here
-    ric = installed_tool("ric.sh", python312())
-    # Like Lambda's image: the runtime client on PYTHONPATH, the function's own folder as task root,
-    # and no other package anywhere: whatever sam build forgot fails here.
-    env = {
-        "PYTHONPATH": f"{function}{os.pathsep}{ric}",
-        "PYTHONNOUSERSITE": "1",
-        "PYTHONDONTWRITEBYTECODE": "1",
-        **PRODUCTION_SECRETS,
-    }
-    with RicProcess(function, "index.handler", env=env, python=bare_python) as runtime:
-        runtime.wait_initialized(120)
-        health = runtime.invoke(events.build_event("http", "GET", "/api/health"))
-        status = runtime.invoke(events.build_event("http", "GET", "/api/status"))
-        output = runtime.output()
+    health, body, output = health_and_status(function, bare_python)
     assert health["statusCode"] == 200, output
     assert json.loads(health["body"]) == {"status": "healthy", "backend_loaded": True}
-    body = json.loads(status["body"])
     assert body["backend_loaded"] is True and body["platform"] == "lambda"
     assert body["cold_start"]["bytecode"] is True, body
     assert "Runtime.ImportModuleError" not in output
