@@ -44,8 +44,11 @@ def shadow_missing(dest: Path, *modules: str) -> Path:
 def drive(root: Path, env: dict[str, str], headers: dict[str, str] | None = None) -> tuple[dict[str, Any], str]:
     proc = subprocess.run(
         [sys.executable, str(DRIVER), str(root), json.dumps(headers or {})],
-        env=env, capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr[-4000:]
     line = next(line for line in proc.stdout.splitlines() if line.startswith("RESULT "))
     return json.loads(line[len("RESULT ") :]), proc.stderr

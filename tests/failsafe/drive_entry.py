@@ -23,11 +23,19 @@ PATHS = ["/api/health", "/api/status", "/api/anything"]
 
 async def call_asgi(app: Any, method: str, path: str, headers: dict[str, str]) -> dict[str, Any]:
     scope = {
-        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": method, "scheme": "https",
-        "path": path, "raw_path": path.encode(), "root_path": "", "query_string": b"",
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": method,
+        "scheme": "https",
+        "path": path,
+        "raw_path": path.encode(),
+        "root_path": "",
+        "query_string": b"",
         "headers": [(k.lower().encode(), v.encode()) for k, v in headers.items()],
-        "client": ("127.0.0.1", 1234), "server": ("testserver", 443),
-    }  # fmt: skip
+        "client": ("127.0.0.1", 1234),
+        "server": ("testserver", 443),
+    }
     out: dict[str, Any] = {"headers": {}, "body": b""}
     sent = False
 

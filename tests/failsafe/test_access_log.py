@@ -12,8 +12,14 @@ from failsafe import logs
 from tests.support.callers import make_caller
 from tests.support.lambda_context import REQUEST_ID
 
-FIELDS = {"method": "GET", "path": "/api/health", "status": 200, "duration_ms": 1.5, "cold_start": False,
-          "platform": "lambda"}  # fmt: skip
+FIELDS = {
+    "method": "GET",
+    "path": "/api/health",
+    "status": 200,
+    "duration_ms": 1.5,
+    "cold_start": False,
+    "platform": "lambda",
+}
 
 
 def only_our_handler(monkeypatch: pytest.MonkeyPatch) -> logging.Handler:
@@ -71,5 +77,6 @@ def test_handler_requests_log_one_line_each(monkeypatch: pytest.MonkeyPatch, cap
         caller.request("GET", path)
     lines = [json.loads(line) for line in capfd.readouterr().err.splitlines()]
     assert [(line["path"], line["status"], line["request_id"]) for line in lines] == [
-        ("/api/health", 200, REQUEST_ID), ("/api/nope", 404, REQUEST_ID),
-    ]  # fmt: skip
+        ("/api/health", 200, REQUEST_ID),
+        ("/api/nope", 404, REQUEST_ID),
+    ]

@@ -33,9 +33,14 @@ print(json.dumps(app.status_body({"type": "http", "headers": []})))
 
 def status_of(api: Path, **env: str) -> dict[str, object]:
     done = subprocess.run(
-        [sys.executable, "-c", PROBE], cwd=api, capture_output=True, text=True, timeout=60, check=False,
+        [sys.executable, "-c", PROBE],
+        cwd=api,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
         env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "PYTHONPATH": str(api), **env},
-    )  # fmt: skip
+    )
     assert done.returncode == 0, done.stderr
     document: dict[str, object] = json.loads(done.stdout)
     return document

@@ -90,9 +90,16 @@ def test_redaction_of_secret_environment_values() -> None:
 
 @pytest.mark.parametrize(
     ("module", "dist"),
-    [("jose", "python-jose"), ("multipart", "python-multipart"), ("yaml", "PyYAML"), ("jwt", "PyJWT"),
-     ("redis", "redis"), ("pydantic_settings", "pydantic-settings"), ("jose.jwt", "python-jose")],
-)  # fmt: skip
+    [
+        ("jose", "python-jose"),
+        ("multipart", "python-multipart"),
+        ("yaml", "PyYAML"),
+        ("jwt", "PyJWT"),
+        ("redis", "redis"),
+        ("pydantic_settings", "pydantic-settings"),
+        ("jose.jwt", "python-jose"),
+    ],
+)
 def test_well_known_modules_map_to_their_distribution(module: str, dist: str) -> None:
     assert distribution_for(module) == dist
 

@@ -23,22 +23,44 @@ from tests.support.lambda_context import lambda_context
 from tests.support.paths import EVENTS
 
 # CI replays the same examples every run (no flaky builds); local runs explore new ones each time.
-SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow],
-                    derandomize=os.environ.get("CI") == "true")  # fmt: skip
+SETTINGS = settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+    derandomize=os.environ.get("CI") == "true",
+)
 BASE_EVENTS = {kind: json.loads((EVENTS / path).read_text()) for kind, path in FIXTURES.items()}
 # No recorded CloudFront event in tests/events: this is the viewer-request shape AWS documents.
-BASE_EVENTS["edge"] = {"Records": [{"cf": {
-    "config": {"distributionDomainName": "d111111abcdef8.cloudfront.net", "distributionId": "EDFDVBD6EXAMPLE",
-               "eventType": "viewer-request", "requestId": "4TyzHTaYWb1GX1qTfsHhEqV6HUDd_BzoBZnwfnvQc_1oF26ClkoUSEQ=="},
-    "request": {"clientIp": "203.0.113.178", "method": "GET", "uri": "/api/health", "querystring": "",
-                "headers": {"host": [{"key": "Host", "value": "d111111abcdef8.cloudfront.net"}],
-                            "user-agent": [{"key": "User-Agent", "value": "curl/7.66.0"}]}},
-}}]}  # fmt: skip
+BASE_EVENTS["edge"] = {
+    "Records": [
+        {
+            "cf": {
+                "config": {
+                    "distributionDomainName": "d111111abcdef8.cloudfront.net",
+                    "distributionId": "EDFDVBD6EXAMPLE",
+                    "eventType": "viewer-request",
+                    "requestId": "4TyzHTaYWb1GX1qTfsHhEqV6HUDd_BzoBZnwfnvQc_1oF26ClkoUSEQ==",
+                },
+                "request": {
+                    "clientIp": "203.0.113.178",
+                    "method": "GET",
+                    "uri": "/api/health",
+                    "querystring": "",
+                    "headers": {
+                        "host": [{"key": "Host", "value": "d111111abcdef8.cloudfront.net"}],
+                        "user-agent": [{"key": "User-Agent", "value": "curl/7.66.0"}],
+                    },
+                },
+            }
+        }
+    ]
+}
 JSON_SCALARS = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(max_size=20)
 JSON_VALUES = st.recursive(
-    JSON_SCALARS, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    JSON_SCALARS,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
     max_leaves=8,
-)  # fmt: skip
+)
 PATHS = st.sampled_from(["/api/health", "/api/status", "/api/docs", "/api/openapi.json", "/api/nope", "/", ""]) | (
     st.text(max_size=30).map(lambda s: "/" + s)
 )
@@ -90,8 +112,12 @@ def broken_edge(draw: st.DrawFn, event: dict[str, Any], path: str, method: str) 
     request.update(uri=path, method=method)
     body = draw(BODIES)
     if body is not None:
-        request["body"] = {"data": body, "encoding": draw(st.sampled_from(["base64", "text"])),
-                           "inputTruncated": False, "action": "read-only"}  # fmt: skip
+        request["body"] = {
+            "data": body,
+            "encoding": draw(st.sampled_from(["base64", "text"])),
+            "inputTruncated": False,
+            "action": "read-only",
+        }
     flips = draw(st.lists(st.booleans(), max_size=16))
     request["headers"]["origin"] = [{"key": odd_case("origin", flips), "value": "https://x.example"}]
     for _ in range(draw(st.integers(0, 3))):
@@ -180,9 +206,16 @@ def _holes() -> list[tuple[str, Any]]:
     alb_no_headers = {k: v for k, v in alb.items() if k != "multiValueHeaders"}
     surrogate = copy.deepcopy(http)
     surrogate["headers"]["x-name"] = "\udc80"
-    return [("no resource", no_resource), ("identity null", null_identity), ("host port", bad_port),
-            ("x-forwarded-port", bad_forwarded), ("v2 headers null", null_headers), ("no sourceIp", no_source_ip),
-            ("alb without headers", alb_no_headers), ("lone surrogate", surrogate)]  # fmt: skip
+    return [
+        ("no resource", no_resource),
+        ("identity null", null_identity),
+        ("host port", bad_port),
+        ("x-forwarded-port", bad_forwarded),
+        ("v2 headers null", null_headers),
+        ("no sourceIp", no_source_ip),
+        ("alb without headers", alb_no_headers),
+        ("lone surrogate", surrogate),
+    ]
 
 
 @pytest.mark.parametrize(("why", "event"), _holes(), ids=[why for why, _ in _holes()])

@@ -37,43 +37,80 @@ class Case:
 
 
 CASES = {
-    "missing package": Case("missing_dependency", "jose", "add `python-jose` to api/requirements.txt",
-                            broken_source="import jose  # noqa: F401\n", shadow=("jose",)),
-    "syntax error": Case("syntax_error", "backend_app.routes.broken", "backend_app/routes/broken.py",
-                         broken_source="def handler(:\n    pass\n"),
+    "missing package": Case(
+        "missing_dependency",
+        "jose",
+        "add `python-jose` to api/requirements.txt",
+        broken_source="import jose  # noqa: F401\n",
+        shadow=("jose",),
+    ),
+    "syntax error": Case(
+        "syntax_error",
+        "backend_app.routes.broken",
+        "backend_app/routes/broken.py",
+        broken_source="def handler(:\n    pass\n",
+    ),
     "RuntimeError at import": Case(
-        "import_exception", "backend_app.routes.broken", "RuntimeError",
+        "import_exception",
+        "backend_app.routes.broken",
+        "RuntimeError",
         broken_source='raise RuntimeError("cannot reach postgres://admin:hunter2secret@db.internal/app")\n',
-        absent=("hunter2secret",)),
-    "SystemExit at import": Case("system_exit", "backend_app.routes.broken", "sys.exit()",
-                                 broken_source="import sys\nsys.exit(3)\n"),
-    "invalid setting": Case("invalid_settings", "backend_app.core.config", "DEBUG", env={"DEBUG": "maybe-ish"},
-                            absent=("maybe-ish",)),
-    "FastAPI not importable": Case("missing_dependency", "fastapi", "add `fastapi` to api/requirements.txt",
-                                   shadow=("fastapi",)),
-    "Mangum not importable": Case("missing_dependency", "mangum", "add `mangum` to api/requirements.txt",
-                                  shadow=("mangum",)),
-}  # fmt: skip
+        absent=("hunter2secret",),
+    ),
+    "SystemExit at import": Case(
+        "system_exit", "backend_app.routes.broken", "sys.exit()", broken_source="import sys\nsys.exit(3)\n"
+    ),
+    "invalid setting": Case(
+        "invalid_settings", "backend_app.core.config", "DEBUG", env={"DEBUG": "maybe-ish"}, absent=("maybe-ish",)
+    ),
+    "FastAPI not importable": Case(
+        "missing_dependency", "fastapi", "add `fastapi` to api/requirements.txt", shadow=("fastapi",)
+    ),
+    "Mangum not importable": Case(
+        "missing_dependency", "mangum", "add `mangum` to api/requirements.txt", shadow=("mangum",)
+    ),
+}
 
 # A deploy's settings, never contacted at load: the backend imports what they configure.
 SQLITE = {"ENVIRONMENT": "production", "SECRET_KEY": "s" * 32, "DATABASE_URL": "sqlite:///unused.sqlite3"}
 POSTGRES = {**SQLITE, "DATABASE_URL": "postgresql://app@127.0.0.1:1/app"}
 REDIS = {**SQLITE, "REDIS_URL": "redis://127.0.0.1:1/0"}
 # Each package the configured backend imports itself, missing: (module, distribution, settings).
-PACKAGES = [("jose", "python-jose", SQLITE), ("passlib", "passlib", SQLITE), ("argon2", "argon2-cffi", SQLITE),
-            ("bcrypt", "bcrypt", SQLITE), ("python_multipart", "python-multipart", SQLITE),
-            ("aiosqlite", "aiosqlite", SQLITE), ("asyncpg", "asyncpg", POSTGRES),
-            ("redis", "redis", REDIS), ("limits", "limits", REDIS)]  # fmt: skip
+PACKAGES = [
+    ("jose", "python-jose", SQLITE),
+    ("passlib", "passlib", SQLITE),
+    ("argon2", "argon2-cffi", SQLITE),
+    ("bcrypt", "bcrypt", SQLITE),
+    ("python_multipart", "python-multipart", SQLITE),
+    ("aiosqlite", "aiosqlite", SQLITE),
+    ("asyncpg", "asyncpg", POSTGRES),
+    ("redis", "redis", REDIS),
+    ("limits", "limits", REDIS),
+]
 for module, dist, settings in PACKAGES:
     name = f"{module} not importable" + (" with REDIS_URL" if "REDIS_URL" in settings else "")
-    CASES[name] = Case("missing_dependency", module, f"add `{dist}` to api/requirements.txt", shadow=(module,),
-                       env=settings)  # fmt: skip
+    CASES[name] = Case(
+        "missing_dependency", module, f"add `{dist}` to api/requirements.txt", shadow=(module,), env=settings
+    )
 # Every router module, and a module of each backend package, with an import that cannot succeed.
-for path in ("routes/health.py", "routes/auth.py", "routes/users.py", "routes/password.py", "routes/admin.py",
-             "routes/docs.py", "core/tokens.py", "db/sqlite.py", "stores/users.py"):  # fmt: skip
-    CASES[f"missing import in {path}"] = Case("missing_dependency", "notinstalledpkg",
-                                              "add `notinstalledpkg` to api/requirements.txt",
-                                              missing_import_in=path, env=SQLITE)  # fmt: skip
+for path in (
+    "routes/health.py",
+    "routes/auth.py",
+    "routes/users.py",
+    "routes/password.py",
+    "routes/admin.py",
+    "routes/docs.py",
+    "core/tokens.py",
+    "db/sqlite.py",
+    "stores/users.py",
+):
+    CASES[f"missing import in {path}"] = Case(
+        "missing_dependency",
+        "notinstalledpkg",
+        "add `notinstalledpkg` to api/requirements.txt",
+        missing_import_in=path,
+        env=SQLITE,
+    )
 
 
 def check_diagnosis(diagnosis: dict[str, Any], case: Case) -> None:

@@ -82,8 +82,13 @@ def test_what_the_load_built_is_out_of_the_collectors_way() -> None:
     load they are frozen, for the backend and the fallback alike."""
     for which in ("backend", "fallback"):
         code = FROZEN.format(root=str(ROOT / "api"))
-        proc = subprocess.run([sys.executable, "-c", code, which], env=development_environ(BACKEND_LOAD="lazy"),
-                              capture_output=True, text=True, timeout=60)  # fmt: skip
+        proc = subprocess.run(
+            [sys.executable, "-c", code, which],
+            env=development_environ(BACKEND_LOAD="lazy"),
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert proc.returncode == 0, proc.stderr[-3000:]
         result = json.loads(proc.stdout.strip().splitlines()[-1])
         assert result["fallback"] is (which == "fallback")

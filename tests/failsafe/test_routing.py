@@ -94,8 +94,9 @@ def test_head_answers_without_body(path: str, fmt: str) -> None:
 @pytest.mark.anyio
 async def test_error_envelope_through_asgi() -> None:
     gate, _, _ = build()
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=gate, raise_app_exceptions=False),
-                                 base_url="http://t") as client:  # fmt: skip
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=gate, raise_app_exceptions=False), base_url="http://t"
+    ) as client:
         cases = {
             404: await client.get("/api/nope"),
             405: await client.delete("/api/health"),
@@ -103,8 +104,13 @@ async def test_error_envelope_through_asgi() -> None:
             422: await client.post("/api/items", json={"name": "x", "count": "many", "password": "hunter2secret"}),
             500: await client.get("/api/explode"),
         }
-    codes = {404: "not_found", 405: "method_not_allowed", 400: "invalid_json", 422: "validation_error",
-             500: "internal_error"}  # fmt: skip
+    codes = {
+        404: "not_found",
+        405: "method_not_allowed",
+        400: "invalid_json",
+        422: "validation_error",
+        500: "internal_error",
+    }
     for status, response in cases.items():
         assert response.status_code == status
         error = response.json()["error"]
@@ -144,8 +150,18 @@ def test_one_json_log_line_per_request_without_header_values(capsys: pytest.Capt
     lines = [json.loads(line) for line in err.splitlines() if line.strip()]
     assert len(lines) == 1
     line = lines[0]
-    for field in ("timestamp", "level", "message", "request_id", "method", "path", "status", "duration_ms",
-                  "cold_start", "platform"):  # fmt: skip
+    for field in (
+        "timestamp",
+        "level",
+        "message",
+        "request_id",
+        "method",
+        "path",
+        "status",
+        "duration_ms",
+        "cold_start",
+        "platform",
+    ):
         assert field in line
     assert line["status"] == 200 and line["path"] == "/api/health"
     assert "very-secret-token-value" not in err and "abc123" not in err

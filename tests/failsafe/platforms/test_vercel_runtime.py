@@ -12,8 +12,12 @@ from scripts.localplatform.vercel import VercelProcess
 from tests.support.paths import ROOT
 
 # SECRET_KEY: production (VERCEL_ENV) refuses to start the auth routes without one.
-ENV = {"MAX_BODY_BYTES": "2048", "CORS_ORIGINS": "https://app.example.com", "CORS_MAX_AGE_S": "77",
-       "SECRET_KEY": "hardening-test-secret-key-0123456789abcdef"}  # fmt: skip
+ENV = {
+    "MAX_BODY_BYTES": "2048",
+    "CORS_ORIGINS": "https://app.example.com",
+    "CORS_MAX_AGE_S": "77",
+    "SECRET_KEY": "hardening-test-secret-key-0123456789abcdef",
+}
 
 
 @pytest.fixture(scope="module")
