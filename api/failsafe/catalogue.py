@@ -93,3 +93,6 @@ ERROR_CODES: tuple[ErrorCode, ...] = (
     DATABASE_UNAVAILABLE,
 )
 BY_CODE: Mapping[str, ErrorCode] = {error.code: error for error in ERROR_CODES}
+# The one code without a status of its own: an `HTTPException` a route raised with a status that
+# has no code above (409, 502, ...) is answered with that status and this code.
+OTHER_HTTP_ERROR = "http_error"

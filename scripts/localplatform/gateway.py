@@ -53,7 +53,8 @@ class Gateway:
 
     def event(self, method: str, target: str, headers: Headers, body: bytes, client_ip: str) -> dict[str, Any]:
         route = self.route(target)
-        assert route is not None, "call route() first"
+        if route is None:
+            raise ValueError(f"{target} is outside the stage {self.prefix}: check route() first")
         forwarded = [("X-Forwarded-For", client_ip), ("X-Forwarded-Proto", "http")]
         return events.build_event(
             self.fmt,

@@ -6,8 +6,15 @@ import importlib
 import pkgutil
 import re
 
+import httpx
+import pytest
+from fastapi import HTTPException
+
 import backend_app
+from backend_app.core.config import Settings
 from backend_app.core.errors import HTTP_CODES, AppError
+from backend_app.main import create_app
+from backend_app.services.container import services_of
 from failsafe import catalogue
 from tests.support.paths import ROOT
 
@@ -29,15 +36,20 @@ def app_errors() -> set[type[AppError]]:
 
 
 def documented() -> list[tuple[int, str]]:
-    """(status, code) of each code in the table of docs/errors.md, in the order written."""
+    """(status, code) of each code with a status of its own in docs/errors.md's table, in the order written."""
+    return [(int(status), code) for status, code in table_rows() if status != "any"]
+
+
+def table_rows() -> list[tuple[str, str]]:
+    """(status cell, code) of each code in the table of docs/errors.md, in the order written."""
     lines = (ROOT / "docs" / "errors.md").read_text(encoding="utf-8").splitlines()
     start = lines.index(TABLE_HEADER) + 2  # past the header and its |---| line
-    rows: list[tuple[int, str]] = []
+    rows: list[tuple[str, str]] = []
     for line in lines[start:]:
         if not line.startswith("|"):
             break
         status, codes = (cell.strip() for cell in line.strip("|").split("|")[:2])
-        rows += [(int(status), code) for code in CODE.findall(codes)]
+        rows += [(status, code) for code in CODE.findall(codes)]
     return rows
 
 
@@ -53,6 +65,11 @@ def test_each_app_error_is_a_catalogue_entry() -> None:
 def test_the_http_error_codes_are_catalogue_entries() -> None:
     for status, code in HTTP_CODES.items():
         assert catalogue.BY_CODE[code].status == status
+
+
+def test_the_code_for_any_other_http_status_is_the_one_the_table_lists_as_any() -> None:
+    assert [code for status, code in table_rows() if status == "any"] == [catalogue.OTHER_HTTP_ERROR]
+    assert catalogue.OTHER_HTTP_ERROR not in catalogue.BY_CODE
 
 
 def table_problems(rows: list[tuple[int, str]]) -> list[str]:
@@ -79,3 +96,22 @@ def test_a_code_missing_from_the_table_or_unknown_to_the_catalogue_is_found() ->
     assert table_problems(rest) == [f"`{first}` is not in the table"]
     assert table_problems([*rows, (400, "no_such_code")]) == ["`no_such_code` is not in failsafe.catalogue"]
     assert table_problems([(status + 1, first), *rest]) == [f"`{first}` is answered with {status}, not {status + 1}"]
+
+
+@pytest.mark.anyio
+async def test_an_http_exception_with_a_status_of_no_code_is_answered_with_that_status_and_http_error(
+    settings: Settings,
+) -> None:
+    app = create_app(settings)
+
+    @app.get("/api/busy")
+    async def busy() -> None:
+        raise HTTPException(409, "The resource is busy.")
+
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        reply = await client.get("/api/busy")
+    await services_of(app).stop()
+    assert reply.status_code == 409
+    error = reply.json()["error"]
+    assert (error["code"], error["message"]) == (catalogue.OTHER_HTTP_ERROR, "The resource is busy.")

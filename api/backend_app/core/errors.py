@@ -39,7 +39,6 @@ HTTP_CODES = {
         catalogue.RATE_LIMITED,
     )
 }
-OTHER_HTTP_CODE = "http_error"  # any other status
 METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 
 
@@ -84,7 +83,7 @@ async def _app_error(_: Request, exc: AppError) -> Response:
 
 
 async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
-    code = HTTP_CODES.get(exc.status_code, OTHER_HTTP_CODE)
+    code = HTTP_CODES.get(exc.status_code, catalogue.OTHER_HTTP_ERROR)
     message = exc.detail if isinstance(exc.detail, str) else "The request failed."
     if exc.status_code == 404:
         message = "No route matches this path."
