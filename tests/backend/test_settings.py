@@ -28,6 +28,7 @@ from tests.support.environment import scrub_environ
 from tests.support.events import lambda_event
 from tests.support.paths import ROOT
 from tests.support.replies import lambda_reply
+from tests.support.setting_values import BAD_LIMITS, ENVIRONMENTS, FALSE_VALUES, NOT_BOOLEAN, TRUE_VALUES
 
 
 @pytest.fixture(autouse=True)
@@ -36,19 +37,19 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 # The same values as failsafe's parsing (tests/failsafe/test_settings.py): one rule for every variable.
-@pytest.mark.parametrize("raw", ["true", "TRUE", "1", "yes", "On", " on "])
+@pytest.mark.parametrize("raw", TRUE_VALUES)
 def test_true_values(raw: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DEBUG", raw)
     assert load_settings().debug is True
 
 
-@pytest.mark.parametrize("raw", ["false", "False", "0", "no", "OFF"])
+@pytest.mark.parametrize("raw", FALSE_VALUES)
 def test_false_values(raw: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DEBUG", raw)
     assert load_settings().debug is False
 
 
-@pytest.mark.parametrize("raw", ["maybe", "2", "y", "t", "enabled"])
+@pytest.mark.parametrize("raw", NOT_BOOLEAN)
 def test_other_boolean_values_are_errors_naming_the_variable_only(raw: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DEBUG", raw)
     with pytest.raises(SettingsError) as settings_error:
@@ -71,17 +72,7 @@ def test_lists_are_comma_separated(monkeypatch: pytest.MonkeyPatch) -> None:
     assert load_settings().cors_origins == ["https://a.example", "https://b.example"]
 
 
-@pytest.mark.parametrize(
-    ("env", "expected"),
-    [
-        ({}, "production"),
-        ({"VERCEL": "1"}, "production"),
-        ({"AWS_LAMBDA_FUNCTION_NAME": "f"}, "production"),
-        ({"ENVIRONMENT": "development"}, "development"),
-        ({"VERCEL": "1", "ENVIRONMENT": "development"}, "development"),
-        ({"ENVIRONMENT": "Production"}, "production"),
-    ],
-)
+@pytest.mark.parametrize(("env", "expected"), ENVIRONMENTS)
 def test_environment_unset_means_production_everywhere(
     env: dict[str, str], expected: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -106,17 +97,7 @@ def test_settings_fields_have_units_in_timeout_names() -> None:
 
 
 # The limits failsafe's stack applies too (tests/failsafe/test_settings.py: lenient there).
-@pytest.mark.parametrize(
-    ("name", "value"),
-    [
-        ("MAX_BODY_BYTES", "1MB"),
-        ("MAX_BODY_BYTES", "0"),
-        ("REQUEST_TIMEOUT_S", "-1"),
-        ("REQUEST_TIMEOUT_S", "inf"),
-        ("REQUEST_TIMEOUT_S", "soon"),
-        ("CORS_MAX_AGE_S", "-5"),
-    ],
-)
+@pytest.mark.parametrize(("name", "value"), BAD_LIMITS)
 def test_bad_limits_are_settings_errors_naming_the_variable(
     monkeypatch: pytest.MonkeyPatch, name: str, value: str
 ) -> None:

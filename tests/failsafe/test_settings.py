@@ -16,6 +16,7 @@ from failsafe.loader import BackendGate
 from failsafe.options import read_options
 from failsafe.platform import default_environment, detect_platform
 from tests.support.environment import scrub_environ
+from tests.support.setting_values import BAD_LIMITS, ENVIRONMENTS, FALSE_VALUES, NOT_BOOLEAN, TRUE_VALUES
 
 
 @pytest.fixture(autouse=True)
@@ -23,19 +24,19 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     scrub_environ(monkeypatch, "ENVIRONMENT", "DEBUG", "CORS_ORIGINS", "DOCS_ENABLED", "LOG_LEVEL", "BACKEND_LOAD")
 
 
-@pytest.mark.parametrize("raw", ["true", "TRUE", "1", "yes", "On", " on "])
+@pytest.mark.parametrize("raw", TRUE_VALUES)
 def test_true_values(raw: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DEBUG", raw)
     assert envparse.get_bool("DEBUG", False) is True
 
 
-@pytest.mark.parametrize("raw", ["false", "False", "0", "no", "OFF"])
+@pytest.mark.parametrize("raw", FALSE_VALUES)
 def test_false_values(raw: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DEBUG", raw)
     assert envparse.get_bool("DEBUG", True) is False
 
 
-@pytest.mark.parametrize("raw", ["maybe", "2", "y", "t", "enabled"])
+@pytest.mark.parametrize("raw", NOT_BOOLEAN)
 def test_other_boolean_values_are_errors_naming_the_variable_only(raw: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DEBUG", raw)
     with pytest.raises(envparse.EnvError) as stdlib_error:
@@ -54,17 +55,7 @@ def test_lists_are_comma_separated(monkeypatch: pytest.MonkeyPatch) -> None:
     assert envparse.get_list("CORS_ORIGINS") == ["https://a.example", "https://b.example"]
 
 
-@pytest.mark.parametrize(
-    ("env", "expected"),
-    [
-        ({}, "production"),
-        ({"VERCEL": "1"}, "production"),
-        ({"AWS_LAMBDA_FUNCTION_NAME": "f"}, "production"),
-        ({"ENVIRONMENT": "development"}, "development"),
-        ({"VERCEL": "1", "ENVIRONMENT": "development"}, "development"),
-        ({"ENVIRONMENT": "Production"}, "production"),
-    ],
-)
+@pytest.mark.parametrize(("env", "expected"), ENVIRONMENTS)
 def test_environment_unset_means_production_everywhere(
     env: dict[str, str], expected: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -81,17 +72,7 @@ def test_platform_detection() -> None:
 
 # MAX_BODY_BYTES, REQUEST_TIMEOUT_S and CORS_MAX_AGE_S: strict in the settings, lenient in failsafe.options,
 # which the fallback needs.
-@pytest.mark.parametrize(
-    ("name", "value"),
-    [
-        ("MAX_BODY_BYTES", "1MB"),
-        ("MAX_BODY_BYTES", "0"),
-        ("REQUEST_TIMEOUT_S", "-1"),
-        ("REQUEST_TIMEOUT_S", "inf"),
-        ("REQUEST_TIMEOUT_S", "soon"),
-        ("CORS_MAX_AGE_S", "-5"),
-    ],
-)
+@pytest.mark.parametrize(("name", "value"), BAD_LIMITS)
 def test_bad_limits_keep_the_defaults_in_failsafe(name: str, value: str) -> None:
     options = read_options({name: value})
     assert (options.max_body_bytes, options.request_timeout_s, options.cors_max_age_s) == (1024 * 1024, 25.0, 600)
