@@ -68,11 +68,12 @@ from failsafe.loader import BackendGate
 def broken():
     raise ModuleNotFoundError("No module named 'jose'", name="jose")
 gate = BackendGate() if sys.argv[1] == "backend" else BackendGate(factory=broken)
-young = {{id(o) for o in gc.get_objects()}}  # what a full collection would walk
+young = gc.get_objects()  # what a full collection would walk (held: no id is reused)
 loaded = gate.ensure_loaded()
 walked = {{id(o) for o in gc.get_objects()}}
 print(json.dumps({{"fallback": loaded.backend is None, "app_walked": id(loaded.app) in walked,
-                  "frozen": gc.get_freeze_count(), "walked_before": len(young), "walked_after": len(walked)}}))
+                  "frozen": gc.get_freeze_count(), "walked_before": len(young), "walked_after": len(walked),
+                  "before_still_walked": sum(id(o) in walked for o in young)}}))
 """
 
 
@@ -93,5 +94,7 @@ def test_what_the_load_built_is_out_of_the_collectors_way() -> None:
         result = json.loads(proc.stdout.strip().splitlines()[-1])
         assert result["fallback"] is (which == "fallback")
         assert result["app_walked"] is False
-        assert result["frozen"] > result["walked_before"]  # at least what existed before the load
+        # Not `frozen >= walked_before`: a collection during the load untracks tuples and dicts holding
+        # only atomic values (3.13 did, in a fresh clone), so they leave the count without being walked.
+        assert result["frozen"] > 0 and result["before_still_walked"] == 0
         assert result["walked_after"] < result["walked_before"]
