@@ -35,7 +35,7 @@ from failsafe.options import Options
 from failsafe.platform import Platform
 from failsafe.policies.body_limit import BodyLimit, BodyTooLarge
 from failsafe.policies.cors import CORSPolicy, merged
-from failsafe.policies.deadline import Deadline
+from failsafe.policies.deadline import Deadline, Sent, is_event_stream
 from failsafe.policies.path_prefix import PathPrefix
 from failsafe.policies.security_headers import api_headers
 from failsafe.request_id import client_request_id, request_id_for, request_id_var
@@ -87,16 +87,19 @@ class HardeningLayer:
         cors_headers = cors.response_headers(origin) if cors is not None else None
         status = 500
         response_started = False
+        event_stream = False  # the app answered server-sent events: the deadline ends them with an event
+        response_finished = False
         received = 0
         exceeded = False  # the streamed body passed the limit: the app's own answer is dropped
 
         # One wrapper does what each concern adds to the way out, innermost first (module docstring).
         async def send_out(message: Message) -> None:
-            nonlocal status, response_started
+            nonlocal status, response_started, event_stream, response_finished
             if message["type"] == "http.response.start":
                 response_started = True
                 status = message["status"]
                 app_headers = message.get("headers") or ()
+                event_stream = is_event_stream(app_headers)
                 if cors_headers is not None:
                     app_headers = merged(app_headers, cors_headers)
                 # One pass: our request id replaces any the app set; its own security headers win.
@@ -110,8 +113,10 @@ class HardeningLayer:
                 kept.append(id_header)
                 kept += [(name, value) for name, value in security if name not in present]
                 message["headers"] = kept
-            elif head and message["type"] == "http.response.body":
-                message = {**message, "body": b""}
+            elif message["type"] == "http.response.body":
+                response_finished = not message.get("more_body", False)
+                if head:
+                    message = {**message, "body": b""}
             await send(message)
 
         async def app_send(message: Message) -> None:
@@ -150,7 +155,16 @@ class HardeningLayer:
                 except TimeoutError:
                     if not timeout.expired():
                         raise  # the app's own timeout (a service call), not ours: the app reports it
-                    await Deadline.expired(scope, send_out, limit_s, response_started=response_started)
+                    sent: Sent = (
+                        "all"
+                        if response_finished
+                        else "events"
+                        if event_stream
+                        else "part"
+                        if response_started
+                        else "nothing"
+                    )
+                    await Deadline.expired(scope, send_out, limit_s, sent=sent)
         except Exception:
             failed = True
             log.exception("unhandled error", extra={"method": method, "path": scope.get("path")})

@@ -23,7 +23,7 @@ import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -188,8 +188,39 @@ class VercelProcess:
         timeout_s: float = 60.0,
     ) -> Response:
         """One request as the platform sends it; waits for the shim's `end` message."""
+        invocation_id, sent = self._platform_headers(headers)
+        connection = http.client.HTTPConnection("127.0.0.1", self._port(), timeout=timeout_s)
+        try:
+            connection.request(method, path, body=body, headers=sent)
+            reply = connection.getresponse()
+            data = reply.read()
+        finally:
+            connection.close()
+        self.wait_ended(invocation_id, timeout_s)
+        return Response(reply.status, reply.getheaders(), data, self.logs(invocation_id))
+
+    @contextlib.contextmanager
+    def stream(
+        self, method: str, path: str, headers: Mapping[str, str] | None = None, timeout_s: float = 60.0
+    ) -> Iterator[tuple[str, http.client.HTTPResponse]]:
+        """A request whose response is read as it arrives: (invocation id, the open response).
+
+        Leaving the block closes the connection, as a client that goes away does."""
+        invocation_id, sent = self._platform_headers(headers)
+        connection = http.client.HTTPConnection("127.0.0.1", self._port(), timeout=timeout_s)
+        try:
+            connection.request(method, path, headers=sent)
+            yield invocation_id, connection.getresponse()
+        finally:
+            connection.close()
+
+    def _port(self) -> int:
         if self.port is None:
             raise RuntimeError("start() first")
+        return self.port
+
+    def _platform_headers(self, headers: Mapping[str, str] | None) -> tuple[str, dict[str, str]]:
+        """A new invocation id and the headers the platform sends with a request."""
         invocation_id = uuid.uuid4().hex
         sent = {
             "host": "template.vercel.app",
@@ -202,18 +233,15 @@ class VercelProcess:
             "x-vercel-internal-invocation-id": invocation_id,
             "x-vercel-internal-request-id": str(next(self._request_ids)),
         }
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout_s)
-        try:
-            connection.request(method, path, body=body, headers=sent)
-            reply = connection.getresponse()
-            data = reply.read()
-        finally:
-            connection.close()
-        with self._changed:
-            self._changed.wait_for(lambda: self._ended(invocation_id) or self._failure() is not None, timeout_s)
-        return Response(reply.status, reply.getheaders(), data, self.logs(invocation_id))
+        return invocation_id, sent
 
-    def _ended(self, invocation_id: str) -> bool:
+    def wait_ended(self, invocation_id: str, timeout_s: float) -> bool:
+        """Wait for the shim's `end` message of an invocation (the handler returned); whether it came."""
+        with self._changed:
+            self._changed.wait_for(lambda: self.ended(invocation_id) or self._failure() is not None, timeout_s)
+        return self.ended(invocation_id)
+
+    def ended(self, invocation_id: str) -> bool:
         return any(
             m.get("type") == "end" and m.get("payload", {}).get("context", {}).get("invocationId") == invocation_id
             for m in self.messages

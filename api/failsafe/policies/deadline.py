@@ -7,18 +7,39 @@ Lambda it also keeps half a second clear of the invocation's remaining time, so 
 timeout shorter than the setting still ends in a 504 and not a killed sandbox.
 A synchronous route runs in a worker thread that cannot be stopped; the caller still gets the
 504 on time, the thread finishes in the background. `failsafe.hardening` runs the app under it.
+
+Once the status line is out a 504 cannot be sent. A stream of server-sent events then gets a last
+`timeout` event (the error envelope as its data) and a clean end, so a client reads why it ended
+and no server or Mangum turns it into an error. Any other unfinished body is dropped instead: a
+server aborts the response, so the client sees it incomplete rather than a short body that looks
+whole (Mangum, which buffers, cannot finish it and the Lambda entry answers its 500).
 """
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable
+from typing import Literal
+
 from failsafe.asgi import Scope, Send
 from failsafe.catalogue import TIMEOUT
-from failsafe.errors import send_error
+from failsafe.errors import error_body, send_error
 from failsafe.logs import get_logger
 from failsafe.options import DEFAULT_REQUEST_TIMEOUT_S
 
 LAMBDA_MARGIN_S = 0.5
 log = get_logger("deadline")
+
+# How much of the answer was out when the deadline fired: none of it, part of an event stream,
+# part of another body, or all of it (what overran ran after the answer, e.g. a background task).
+Sent = Literal["nothing", "events", "part", "all"]
+
+
+def is_event_stream(headers: Iterable[tuple[bytes, bytes]]) -> bool:
+    """Whether a response's headers say it is server-sent events (`text/event-stream`)."""
+    return any(
+        name.lower() == b"content-type" and value.lower().startswith(b"text/event-stream") for name, value in headers
+    )
 
 
 class Deadline:
@@ -39,10 +60,14 @@ class Deadline:
         return self.timeout_s
 
     @staticmethod
-    async def expired(scope: Scope, send: Send, limit_s: float, *, response_started: bool) -> None:
-        """Log the cut-off; answer 504 unless the response is already on its way."""
+    async def expired(scope: Scope, send: Send, limit_s: float, *, sent: Sent) -> None:
+        """Log the cut-off; answer 504, or end an event stream with a `timeout` event (module docstring)."""
         where = {"method": scope.get("method"), "path": scope.get("path"), "status": 504}
         log.error("request cut off after %gs", limit_s, extra=where)
-        if not response_started:
-            message = f"The request did not finish within {limit_s:g} seconds."
+        message = f"The request did not finish within {limit_s:g} seconds."
+        if sent == "nothing":
             await send_error(send, TIMEOUT.status, TIMEOUT.code, message, head=scope.get("method") == "HEAD")
+        elif sent == "events":
+            data = json.dumps(error_body(TIMEOUT.code, message), separators=(",", ":"))
+            event = f"event: {TIMEOUT.code}\ndata: {data}\n\n".encode()
+            await send({"type": "http.response.body", "body": event, "more_body": False})
