@@ -181,9 +181,10 @@ async def test_openapi_lists_the_routers_in_their_order_and_the_password_flow(tm
     await services_of(app).stop()
     declared = [route.path for router in ROUTERS for route in router.routes]
     assert list(schema["paths"]) == list(dict.fromkeys(declared))
-    assert list(schema["paths"])[:10] == [
+    assert list(schema["paths"])[:11] == [
         "/api/health",
         "/api/status",
+        "/api/status/feed",
         "/api/auth/register",
         "/api/auth/login",
         "/api/auth/refresh",

@@ -4,6 +4,6 @@ the OpenAPI schema and the docs); a new resource adds its module here and its ro
 
 from fastapi import APIRouter
 
-from backend_app.routes import admin, auth, health, password, status_feed, users
+from backend_app.routes import admin, auth, health, password, users
 
-ROUTERS: list[APIRouter] = [health.router, status_feed.router, auth.router, users.router, password.router, admin.router]
+ROUTERS: list[APIRouter] = [health.router, auth.router, users.router, password.router, admin.router]

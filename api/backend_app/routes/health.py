@@ -1,11 +1,15 @@
-"""Health and status: the contract load balancers, the status page and people read."""
+"""Health and status: the contract load balancers, the status page and people read (or watch: the feed)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from collections.abc import AsyncIterator
+
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
+from fastapi.sse import EventSourceResponse, ServerSentEvent
 
 from backend_app.deps import SettingsDep, StatusDep
+from backend_app.services.status_feed import status_events
 from failsafe.platform import detect_platform, detect_version
 from failsafe.status import status_document
 
@@ -41,3 +45,20 @@ async def status(registry: StatusDep, settings: SettingsDep) -> JSONResponse:
         diagnosis=None,
     )
     return JSONResponse(document)
+
+
+@router.get(
+    "/status/feed",
+    operation_id="status_feed",
+    summary="Health as server-sent events",
+    response_class=EventSourceResponse,
+)
+async def status_feed(request: Request, registry: StatusDep, settings: SettingsDep) -> AsyncIterator[ServerSentEvent]:
+    """A `status` event now and every 5 s, until a second before REQUEST_TIMEOUT_S (at most 60 s), then `end`.
+
+    Behind Mangum (Lambda with API Gateway, ALB or a function URL) the response is buffered: one
+    `status` event and `end` at once.
+    """
+    buffered = "aws.event" in request.scope  # Mangum's scope: the response leaves the function in one piece
+    async for event in status_events(registry, settings.request_timeout_s, buffered=buffered):
+        yield event

@@ -26,7 +26,8 @@ from backend_app.core.config import Settings
 from backend_app.services.container import services_of
 from tests.support.callers import make_caller
 
-SETTINGS: dict[str, Any] = {"rate_limit_enabled": False}
+# The status feed runs until a second before the request timeout: half a second per call here.
+SETTINGS: dict[str, Any] = {"rate_limit_enabled": False, "request_timeout_s": 1.5}
 if "database_url" in Settings.model_fields:  # the auth routes are part of this build
     SETTINGS.update(
         database_url=f"sqlite:///{tempfile.mkdtemp(prefix='fuzz-api-')}/app.sqlite3",

@@ -29,6 +29,7 @@ def test_vercel_s_shim_sends_the_first_event_while_the_feed_runs_and_a_client_le
         started = time.monotonic()
         with shim.stream("GET", FEED) as (invocation, response):
             first = next_event(lines_of(response.readline))
+            first_after = time.monotonic() - started
             running = not shim.ended(invocation)  # the shim sends `end` once the handler has returned
             headers = {name.lower(): value for name, value in response.getheaders()}
         stopped = shim.wait_ended(invocation, 15.0)  # the client went away: the feed must stop
@@ -36,7 +37,7 @@ def test_vercel_s_shim_sends_the_first_event_while_the_feed_runs_and_a_client_le
         logs = shim.logs(invocation)
     assert response.status == 200 and headers["content-type"].startswith("text/event-stream")
     assert first is not None and first["event"] == "status" and first["data"]["status"] in ("healthy", "degraded")
-    assert running, "the first event arrived only after the feed had finished"
+    assert running and first_after < 10.0, f"the first event came after {first_after:.1f}s, with the feed's end"
     # The hardening layer's headers and Vercel's request id on the stream too.
     assert headers["x-request-id"].startswith("dev1::") and headers["x-content-type-options"] == "nosniff"
     assert stopped and elapsed < 15.0, elapsed  # well before the feed's own 19 s
