@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 
 from failsafe.requirements import requirement_names
+from scripts.predeploy.bundle import LIMITS
+from scripts.predeploy.deployment_tree import MIB
 from tests.scripts.deploy.conftest import CheckRun, messages
 from tests.support.paths import ROOT
 from tests.support.unavailable import needs_package_index
@@ -161,3 +163,11 @@ def test_the_bundle_carries_bytecode_for_the_target_python(check_deps: CheckRun)
     [row] = bundle["data"]["targets"]
     assert row["bytecode"] is True and row["bytecode_modules"] == row["modules"] > 0
     assert f"python3.13-x86_64: bytecode: cpython-313, hash-based, for all {row['modules']} modules" in text
+
+
+def test_the_docs_give_every_limit_the_bundle_check_applies() -> None:
+    page = " ".join((ROOT / "docs" / "pre-deploy-check.md").read_text(encoding="utf-8").split())
+    vercel = [size for what, size, _ in LIMITS if what.startswith("Vercel")]
+    assert vercel == [500 * MIB]  # a Python function's limit, not the 250 MB of Vercel's other runtimes
+    for _, size, _ in LIMITS:
+        assert f"{size // MIB} MB" in page
