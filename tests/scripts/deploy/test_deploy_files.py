@@ -56,10 +56,16 @@ def test_the_workflow_runs_what_ci_runs() -> None:
 
 def test_the_workflow_audits_the_function_s_requirements_ignoring_only_what_the_docs_explain() -> None:
     workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "ci.yml").read_text(encoding="utf-8"))
-    [audit] = [
-        step["run"] for job in workflow["jobs"].values() for step in job["steps"] if "pip_audit" in step.get("run", "")
+    [(job, audit)] = [
+        (job, step["run"])
+        for job in workflow["jobs"].values()
+        for step in job["steps"]
+        if "pip_audit" in step.get("run", "")
     ]
     assert "--requirement api/requirements.txt" in audit and "--strict" in audit
+    # Both databases: PyPI's misses advisories that OSV lists.
+    assert "--vulnerability-service ${{ matrix.service }}" in audit
+    assert set(job["strategy"]["matrix"]["service"]) == {"pypi", "osv"}
     ignored = set(re.findall(r"--ignore-vuln (\S+)", audit))
     # the docs' advisories table: each row names its ids and says why it is not reachable
     security = (ROOT / "docs" / "security.md").read_text(encoding="utf-8")
