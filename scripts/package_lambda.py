@@ -1,14 +1,15 @@
 """Build the Lambda deployment zip without SAM: binary wheels for the target, then api/ on top.
 
     python scripts/package_lambda.py                         # python3.12, arm64 -> dist/lambda-python3.12-aarch64.zip
-    python scripts/package_lambda.py --python 3.13 --arch x86_64 --out dist/function.zip
+    python scripts/package_lambda.py --python 3.14 --arch x86_64 --out dist/function.zip
     python scripts/package_lambda.py --tree build/function   # the unzipped tree (sam build's makefile method)
 
 Nothing is built from source: `pip install --platform manylinux... --only-binary=:all:` takes the
 wheels Lambda's Amazon Linux runs, whatever machine this runs on. Then every module is compiled to
 hash-based bytecode with a Python of the target's version (found on PATH or in pyenv): Lambda's
-/var/task is read-only, so a module without it is compiled again at every cold start. Upload the
-zip with handler `index.handler` (the zip's root is api/). Prints the zipped and unzipped size.
+/var/task is read-only, so a module without it is compiled again at every cold start. Without
+such a Python it stops before building anything, saying so. Upload the zip with handler
+`index.handler` (the zip's root is api/). Prints the zipped and unzipped size.
 """
 
 from __future__ import annotations
@@ -23,9 +24,10 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from scripts.predeploy.bundle import LIMITS  # noqa: E402
-from scripts.predeploy.bytecode import coverage  # noqa: E402
+from scripts.predeploy.bytecode import coverage, no_interpreter  # noqa: E402
 from scripts.predeploy.deployment_tree import (  # noqa: E402
     ARCH_ALIASES,
+    LAMBDA_PYTHONS,
     NoWheelsError,
     Target,
     build_tree,
@@ -34,17 +36,21 @@ from scripts.predeploy.deployment_tree import (  # noqa: E402
     tree_bytes,
     zip_tree,
 )
+from scripts.predeploy.interpreters import find_python  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--python", default="3.12", choices=["3.12", "3.13"], help="Lambda runtime version")
+    parser.add_argument("--python", default="3.12", choices=LAMBDA_PYTHONS, help="Lambda runtime version")
     parser.add_argument("--arch", default="arm64", choices=sorted(ARCH_ALIASES), help="Lambda architecture")
     parser.add_argument("--root", type=Path, default=ROOT, help="project folder (holds api/)")
     parser.add_argument("--out", type=Path, help="zip to write (default dist/lambda-python<V>-<arch>.zip)")
     parser.add_argument("--tree", type=Path, help="write the unzipped tree into this folder instead of a zip")
     args = parser.parse_args(argv)
     target = Target(args.python, ARCH_ALIASES[args.arch])
+    if find_python(target.python) is None:  # checked first: no tree or zip without its bytecode
+        print(f"error: {no_interpreter(target.python)}", file=sys.stderr)
+        return 1
     out: Path = args.out or args.root / "dist" / f"lambda-{target.label}.zip"
     with tempfile.TemporaryDirectory(prefix="package-lambda-") as tmp:
         tree: Path = args.tree or Path(tmp) / "package"

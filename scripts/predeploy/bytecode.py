@@ -45,14 +45,22 @@ def tag_for(python_version: str) -> str:
     return "cpython-" + python_version.replace(".", "")
 
 
+def no_interpreter(python_version: str) -> str:
+    """Why a tree for `python_version` cannot get its bytecode here, and what to do."""
+    v = python_version
+    return (
+        f"no Python {v} found (PATH or pyenv) to compile bytecode for the python{v} runtime: bytecode is "
+        f"specific to a Python version, and without it every module is compiled again at each cold start "
+        f"(the function's code directory is read-only). Install CPython {v} ('pyenv install {v}' or "
+        f"'uv python install {v}') and run again"
+    )
+
+
 def compile_tree(tree: Path, python_version: str) -> str | None:
     """Compile every module of `tree` with a Python of the target's version; an error, or None."""
     python = find_python(python_version)
     if python is None:
-        return (
-            f"no Python {python_version} found (PATH or pyenv) to compile bytecode for the python{python_version} "
-            f"runtime: install one ('pyenv install {python_version}' or 'uv python install {python_version}')"
-        )
+        return no_interpreter(python_version)
     args = [python, "-m", "compileall", "-q", "-j", "0", "--invalidation-mode", "unchecked-hash", str(tree)]
     done = subprocess.run(args, capture_output=True, text=True, timeout=900, check=False)
     if done.returncode != 0:

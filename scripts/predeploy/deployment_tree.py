@@ -18,8 +18,11 @@ from pathlib import Path
 from scripts.predeploy.bytecode import compile_tree
 
 MIB = 1024 * 1024
+# Lambda's Python runtimes this template builds for (python3.14 since November 2025); template.yaml's
+# PythonRuntime allows the same. Every pin of api/requirements.txt has wheels for each.
+LAMBDA_PYTHONS = ("3.12", "3.13", "3.14")
 # manylinux2014 (glibc 2.17) is what most wheels carry; 2_28 admits wheels that dropped it.
-# Lambda's python3.12/3.13 (Amazon Linux 2023) and Vercel's build image have glibc 2.34.
+# Lambda's python3.12-3.14 (Amazon Linux 2023) and Vercel's build image have glibc 2.34.
 PLATFORMS = {
     "x86_64": ("manylinux2014_x86_64", "manylinux_2_28_x86_64"),
     "aarch64": ("manylinux2014_aarch64", "manylinux_2_28_aarch64"),

@@ -147,7 +147,7 @@ COMMANDS: dict[str, Entry] = {
         "needs the SAM CLI from the tools set-up step; tests/scripts/deploy/test_sam_build.py runs it"
     ),
     "sam deploy --guided": NotRun(CLOUD),
-    "python scripts/package_lambda.py [--python 3.12|3.13] [--arch arm64|x86_64]": NotRun(
+    "python scripts/package_lambda.py [--python 3.12|3.13|3.14] [--arch arm64|x86_64]": NotRun(
         "a synopsis (the brackets are options); tests/scripts/deploy/test_package_lambda.py builds the zip"
     ),
     ".venv/bin/python scripts/check_deps.py --only entrypoint,imports": Run(expect="entrypoint"),

@@ -8,6 +8,7 @@ import re
 import pytest
 import yaml
 
+from scripts.predeploy.deployment_tree import LAMBDA_PYTHONS
 from tests.scripts.deploy.conftest import installed_tool, run
 from tests.support.paths import ROOT
 
@@ -85,10 +86,12 @@ def test_the_sam_template_deploys_api_with_its_requirements_and_alarms_on_error_
         r"^      Handler: index.handler$", template, re.M
     )
     assert re.search(r"^      Runtime: !Ref PythonRuntime$", template, re.M)
-    assert re.search(r"^    AllowedValues: \[python3\.12, python3\.13\]$", template, re.M)
-    # Every runtime and architecture the parameters allow has the Makefile the build points at.
+    # The runtimes scripts/package_lambda.py builds for, and each with the Makefile the build points at.
+    allowed = re.search(r"^  PythonRuntime:\n(?:    .*\n)*?    AllowedValues: \[(.+)\]$", template, re.M)
+    runtimes = allowed.group(1).split(", ") if allowed else []
+    assert runtimes == [f"python{version}" for version in LAMBDA_PYTHONS] and "python3.14" in runtimes
     context = re.search(r'^      ContextPath: !Sub "(.+)"$', template, re.M).group(1)  # type: ignore[union-attr]
-    for runtime in ("python3.12", "python3.13"):
+    for runtime in runtimes:
         for arch in ("arm64", "x86_64"):
             folder = context.replace("${PythonRuntime}", runtime).replace("${Architecture}", arch)
             assert (ROOT / folder / "Makefile").is_file(), folder

@@ -57,6 +57,23 @@ def test_python_3_13_gets_bytecode_of_its_own(tmp_path: Path) -> None:
     assert "runtime python3.13" in stdout
 
 
+def test_a_runtime_without_a_python_of_its_version_here_stops_before_building(tmp_path: Path) -> None:
+    # Python 3.14 is a Lambda runtime; where no CPython 3.14 is on PATH or in pyenv (none is, in this
+    # environment: PATH holds only this venv, pyenv an empty folder), no tree without bytecode is made.
+    if sys.version_info[:2] == (3, 14):
+        pytest.skip("this interpreter is a Python 3.14")
+    empty = tmp_path / "pyenv"
+    empty.mkdir()
+    tree = tmp_path / "tree"
+    path = str(Path(sys.executable).parent)
+    script = ["scripts/package_lambda.py", "--python", "3.14", "--tree", str(tree)]
+    done = run([sys.executable, *script], timeout_s=120, PATH=path, PYENV_ROOT=str(empty))
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "no Python 3.14 found" in done.stderr and "bytecode" in done.stderr and "pyenv install 3.14" in done.stderr
+    assert not tree.exists()
+    assert "wrote" not in done.stdout
+
+
 def write_bits(tree: Path, writable: bool) -> None:
     for path in [tree, *tree.rglob("*")]:
         mode = path.stat().st_mode
