@@ -35,7 +35,7 @@ from failsafe.options import Options
 from failsafe.platform import Platform
 from failsafe.policies.body_limit import BodyLimit, BodyTooLarge
 from failsafe.policies.cors import CORSPolicy, merged
-from failsafe.policies.deadline import Deadline, Sent, is_event_stream
+from failsafe.policies.deadline import EVENT_STREAM, Deadline, Sent
 from failsafe.policies.path_prefix import PathPrefix
 from failsafe.policies.security_headers import api_headers
 from failsafe.request_id import client_request_id, request_id_for, request_id_var
@@ -99,10 +99,10 @@ class HardeningLayer:
                 response_started = True
                 status = message["status"]
                 app_headers = message.get("headers") or ()
-                event_stream = is_event_stream(app_headers)
                 if cors_headers is not None:
                     app_headers = merged(app_headers, cors_headers)
-                # One pass: our request id replaces any the app set; its own security headers win.
+                # One pass: our request id replaces any the app set; its own security headers win;
+                # an event stream is noted for the deadline.
                 kept: RawHeaders = []
                 present = set()
                 for name, value in app_headers:
@@ -110,6 +110,8 @@ class HardeningLayer:
                     if lower != b"x-request-id":
                         kept.append((name, value))
                         present.add(lower)
+                        if lower == b"content-type":
+                            event_stream = value.lower().startswith(EVENT_STREAM)
                 kept.append(id_header)
                 kept += [(name, value) for name, value in security if name not in present]
                 message["headers"] = kept

@@ -18,7 +18,6 @@ whole (Mangum, which buffers, cannot finish it and the Lambda entry answers its 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
 from typing import Literal
 
 from failsafe.asgi import Scope, Send
@@ -33,13 +32,7 @@ log = get_logger("deadline")
 # How much of the answer was out when the deadline fired: none of it, part of an event stream,
 # part of another body, or all of it (what overran ran after the answer, e.g. a background task).
 Sent = Literal["nothing", "events", "part", "all"]
-
-
-def is_event_stream(headers: Iterable[tuple[bytes, bytes]]) -> bool:
-    """Whether a response's headers say it is server-sent events (`text/event-stream`)."""
-    return any(
-        name.lower() == b"content-type" and value.lower().startswith(b"text/event-stream") for name, value in headers
-    )
+EVENT_STREAM = b"text/event-stream"  # the content type of server-sent events
 
 
 class Deadline:
