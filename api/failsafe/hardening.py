@@ -11,7 +11,8 @@ middleware classes (bench/middleware.py): the work in the layers costs more than
 What each response passes through, innermost first, and why in this order:
 
     body limit     drops the app's answer once the streamed body passed the limit (-> 413)
-    deadline       504 `timeout` before the platform's own gateway error
+    deadline       504 `timeout` before the platform's own gateway error (a started event stream:
+                   a last `timeout` event); streamed bodies pass through as sent, never buffered
     CORS           so a browser can read the 413 and 504 answers too (preflights end here)
     request ids    `x-request-id`, status for the access line, HEAD bodies stripped
     security       headers on every response, the last-resort 500 included
