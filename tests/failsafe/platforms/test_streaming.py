@@ -47,6 +47,7 @@ def test_vercel_s_shim_sends_the_first_event_while_the_feed_runs_and_a_client_le
 
 def test_lambda_s_runtime_returns_the_whole_feed_buffered() -> None:
     with RicProcess(ROOT / "api", env=APP_ENV) as runtime:
+        runtime.wait_initialized()
         started = time.monotonic()
         response = runtime.invoke(events.build_event("http", "GET", FEED))
         elapsed = time.monotonic() - started
@@ -57,7 +58,7 @@ def test_lambda_s_runtime_returns_the_whole_feed_buffered() -> None:
     assert response["headers"]["x-content-type-options"] == "nosniff"
     # Mangum buffers: one status event and the end at once, not a 24 s wait for a response in one piece.
     assert [event["event"] for event in parse(raw)] == ["status", "end"]
-    assert elapsed < 10.0, elapsed
+    assert elapsed < 15.0, elapsed  # the feed would run 24 s with the default REQUEST_TIMEOUT_S
 
 
 def test_dev_sh_streams_the_feed_as_it_is_produced(tmp_path: Path) -> None:
