@@ -36,7 +36,7 @@ from failsafe.options import Options
 from failsafe.platform import Platform
 from failsafe.policies.body_limit import BodyLimit, BodyTooLarge
 from failsafe.policies.cors import CORSPolicy, merged
-from failsafe.policies.deadline import EVENT_STREAM, Deadline, Sent
+from failsafe.policies.deadline import EVENT_STREAM, Deadline
 from failsafe.policies.path_prefix import PathPrefix
 from failsafe.policies.security_headers import api_headers
 from failsafe.request_id import client_request_id, request_id_for, request_id_var
@@ -158,16 +158,14 @@ class HardeningLayer:
                 except TimeoutError:
                     if not timeout.expired():
                         raise  # the app's own timeout (a service call), not ours: the app reports it
-                    sent: Sent = (
-                        "all"
-                        if response_finished
-                        else "events"
-                        if event_stream
-                        else "part"
-                        if response_started
-                        else "nothing"
+                    await Deadline.expired(
+                        scope,
+                        send_out,
+                        limit_s,
+                        started=response_started,
+                        finished=response_finished,
+                        event_stream=event_stream,
                     )
-                    await Deadline.expired(scope, send_out, limit_s, sent=sent)
         except Exception:
             failed = True
             log.exception("unhandled error", extra={"method": method, "path": scope.get("path")})

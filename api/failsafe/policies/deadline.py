@@ -18,7 +18,6 @@ whole (Mangum, which buffers, cannot finish it and the Lambda entry answers its 
 from __future__ import annotations
 
 import json
-from typing import Literal
 
 from failsafe.asgi import Scope, Send
 from failsafe.catalogue import TIMEOUT
@@ -29,9 +28,6 @@ from failsafe.options import DEFAULT_REQUEST_TIMEOUT_S
 LAMBDA_MARGIN_S = 0.5
 log = get_logger("deadline")
 
-# How much of the answer was out when the deadline fired: none of it, part of an event stream,
-# part of another body, or all of it (what overran ran after the answer, e.g. a background task).
-Sent = Literal["nothing", "events", "part", "all"]
 EVENT_STREAM = b"text/event-stream"  # the content type of server-sent events
 
 
@@ -53,14 +49,20 @@ class Deadline:
         return self.timeout_s
 
     @staticmethod
-    async def expired(scope: Scope, send: Send, limit_s: float, *, sent: Sent) -> None:
-        """Log the cut-off; answer 504, or end an event stream with a `timeout` event (module docstring)."""
+    async def expired(
+        scope: Scope, send: Send, limit_s: float, *, started: bool, finished: bool, event_stream: bool
+    ) -> None:
+        """Log the cut-off; answer 504, or end an unfinished event stream with a `timeout` event.
+
+        `started`/`finished`: whether the response's start / its last body part went out (finished:
+        what overran ran after the answer, e.g. a background task); `event_stream`: server-sent events.
+        """
         where = {"method": scope.get("method"), "path": scope.get("path"), "status": 504}
         log.error("request cut off after %gs", limit_s, extra=where)
         message = f"The request did not finish within {limit_s:g} seconds."
-        if sent == "nothing":
+        if not started:
             await send_error(send, TIMEOUT.status, TIMEOUT.code, message, head=scope.get("method") == "HEAD")
-        elif sent == "events":
+        elif event_stream and not finished:
             data = json.dumps(error_body(TIMEOUT.code, message), separators=(",", ":"))
             event = f"event: {TIMEOUT.code}\ndata: {data}\n\n".encode()
             await send({"type": "http.response.body", "body": event, "more_body": False})
