@@ -83,14 +83,36 @@ def test_guessing_spread_over_addresses_meets_the_account_ceiling(kind: Format, 
     call = call_with({"RATE_LIMIT_AUTH": "10/minute", "RATE_LIMIT_ACCOUNT": "5/hour"})
     capsys.readouterr()
     # An unknown email is counted the same way: a 429 tells nothing about which accounts exist.
-    for email in ("nobody@example.com",):
-        for i in range(5):
-            assert _login(call, kind, email, "wrong guess", f"203.0.113.{i}").status == 401
-        limited = _login(call, kind, email, "wrong guess", "203.0.113.50")
+    email = "nobody@example.com"
+    for i in range(5):
+        assert _login(call, kind, email, "wrong guess", f"203.0.113.{i}").status == 401
+    for i in range(5):  # every address that guessed wrong is held back by the ceiling now
+        limited = _login(call, kind, email, "wrong guess", f"203.0.113.{i}")
         assert (limited.status, limited.code) == (429, "rate_limited")
         assert "over 5/hour (RATE_LIMIT_ACCOUNT)" in limited.json()["error"]["message"]
+    # A further guess needs an address that has not guessed yet, and uses it up.
+    assert _login(call, kind, email, "wrong guess", "203.0.113.50").status == 401
+    assert _login(call, kind, email, "wrong guess", "203.0.113.50").status == 429
     warnings = [line for line in capsys.readouterr().err.splitlines() if '"WARNING"' in line]
     assert len(warnings) == 1 and "RATE_LIMIT_ACCOUNT" in warnings[0]
+
+
+@pytest.mark.parametrize("kind", ["http", "rest"])
+def test_the_owner_gets_in_during_a_guessing_run_from_many_addresses(kind: Format, call_with: Any) -> None:
+    """1,000 wrong passwords from 50 addresses: the owner's first try, and their password change, succeed."""
+    call = call_with({"RATE_LIMIT_AUTH": "10/minute", "RATE_LIMIT_ACCOUNT": "100/hour"})
+    _register(call, kind, "ann@example.com")
+    token = _login(call, kind, "ann@example.com", PASSWORD, "198.51.100.7").json()["access_token"]
+    statuses = [_login(call, kind, "ann@example.com", f"guess {n}", f"203.0.113.{n % 50}").status for n in range(1000)]
+    # Bounded: one wrong password per address, then up to the ceiling; everything else is refused unhashed.
+    assert statuses.count(401) == 100 and statuses.count(429) == 900
+    assert _login(call, kind, "ann@example.com", PASSWORD, "198.51.100.8").status == 200
+    change = {"current_password": PASSWORD, "new_password": "another good password"}
+    changed = call(kind, "PATCH", "/api/users/me/password", change, "198.51.100.7", headers=bearer(token))
+    assert changed.status == 204
+    # An address that guessed wrong stays held back by the ceiling, even with the right password.
+    assert _login(call, kind, "ann@example.com", "another good password", "203.0.113.1").status == 429
+    assert _login(call, kind, "ann@example.com", "another good password", "198.51.100.9").status == 200
 
 
 @pytest.mark.parametrize("kind", ["http", "rest"])
