@@ -127,8 +127,10 @@ async def _validation_error(_: Request, exc: RequestValidationError) -> Response
         for error in errors[:MAX_DETAILS]
     ]
     error = catalogue.VALIDATION_ERROR
-    omitted = {"details_omitted": len(errors) - MAX_DETAILS} if len(errors) > MAX_DETAILS else {}
-    return JSONResponse(error_body(error.code, error.message, details, **omitted), status_code=error.status)
+    body = error_body(error.code, error.message, details)
+    if len(errors) > MAX_DETAILS:
+        body["error"]["details_omitted"] = len(errors) - MAX_DETAILS
+    return JSONResponse(body, status_code=error.status)
 
 
 def _short(text: str, limit: int) -> str:
