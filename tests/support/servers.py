@@ -23,6 +23,18 @@ from pathlib import Path
 from tests.support.paths import ROOT
 from tests.support.sockets import free_port
 
+# The self-hosted command's uvicorn options after `--host` and `--port`, as docs/getting-started.md
+# and scripts/dev.sh write them (tests/scripts/test_header_timeout.py checks that they do).
+SELF_HOSTED_OPTIONS = (
+    "--no-proxy-headers",
+    "--http",
+    "scripts.header_timeout:H11WithHeaderTimeout",
+    "--timeout-keep-alive",
+    "5",
+    "--h11-max-incomplete-event-size",
+    "16384",
+)
+
 
 @dataclass(frozen=True)
 class Server:
