@@ -7,12 +7,14 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+import httpx
 import pytest
 
 from scripts.localplatform.events import Format
 from tests.backend.conftest import PASSWORD, SECRET
 from tests.support.events import lambda_event
 from tests.support.replies import Reply, bearer, lambda_reply
+from tests.support.servers import instance
 
 Call = Callable[..., Reply]
 
@@ -136,3 +138,35 @@ def test_one_address_trying_many_accounts_meets_the_per_address_limit(call_with:
         _login(call, "http", f"nobody{i}@example.com", "whatever1", "203.0.113.9")
     by_address = _login(call, "http", "someone@example.com", "whatever1", "203.0.113.9")
     assert (by_address.status, by_address.code) == (429, "rate_limited")
+
+
+def test_under_uvicorn_strangers_cannot_lock_the_owner_out(tmp_path: Any) -> None:
+    """The review's reproduction, self-hosted behind a proxy: 100 wrong passwords from 10 addresses."""
+    env = {
+        "ENVIRONMENT": "production",
+        "SECRET_KEY": SECRET,
+        "REDIS_URL": "",
+        "DATABASE_URL": f"sqlite:///{tmp_path}/limits.sqlite3",
+        "TRUSTED_PROXIES": "127.0.0.1",
+        "RATE_LIMIT_AUTH": "10/minute",
+        "RATE_LIMIT_ACCOUNT": "100/hour",
+    }
+    with instance(env) as url, httpx.Client(base_url=url) as client:
+
+        def login(password: str, ip: str) -> httpx.Response:
+            body = {"email": "ann@example.com", "password": password}
+            return client.post("/api/auth/login", json=body, headers={"x-forwarded-for": ip})
+
+        credentials = {"email": "ann@example.com", "password": PASSWORD}
+        assert (
+            client.post("/api/auth/register", json=credentials, headers={"x-forwarded-for": "192.0.2.1"}).status_code
+            == 201
+        )
+        token = login(PASSWORD, "198.51.100.7").json()["access_token"]
+        statuses = [login(f"guess {n}", f"203.0.113.{n % 10}").status_code for n in range(100)]
+        assert set(statuses) == {401}  # every guess checked: 10 per address, 100 for the account
+        assert login(PASSWORD, "198.51.100.8").status_code == 200
+        change = {"current_password": PASSWORD, "new_password": "another good password"}
+        headers = {"x-forwarded-for": "198.51.100.7", **bearer(token)}
+        assert client.patch("/api/users/me/password", json=change, headers=headers).status_code == 204
+        assert login("another good password", "203.0.113.3").status_code == 429  # a guessing address is held back
