@@ -38,8 +38,7 @@ def test_an_object_of_unknown_keys_is_one_short_error_through_handler(entry: str
     caller = make_caller(entry, {"MAX_BODY_BYTES": str(2 * len(HOSTILE))})
     reply = caller.request("POST", "/api/auth/register", {"content-type": "application/json"}, HOSTILE)
     error = _bounded(reply.status, reply.body)
-    assert error["details"][0]["type"] == "extra_forbidden"
-    assert "110997 more" in error["details"][0]["message"]
+    assert error["details"][0]["message"].startswith("Value error, 111000 unknown fields are not allowed")
 
 
 def test_an_object_of_unknown_keys_is_one_short_error_under_uvicorn(tmp_path: Any) -> None:
@@ -59,13 +58,22 @@ def test_many_errors_list_a_few_and_count_the_rest(entry: str) -> None:
     assert b"canary" not in reply.body
 
 
+def test_a_few_unknown_keys_are_named_as_pydantic_does() -> None:
+    caller = make_caller("asgi")
+    body = json.dumps({"email": "a@example.com", "password": "long enough", "role": "admin"}).encode()
+    reply = caller.request("POST", "/api/auth/register", {"content-type": "application/json"}, body)
+    assert _bounded(reply.status, reply.body)["details"] == [
+        {"field": "body.role", "message": "Extra inputs are not permitted", "type": "extra_forbidden"}
+    ]
+
+
 def test_a_long_unknown_key_is_cut_short() -> None:
     caller = make_caller("asgi")
     body = json.dumps({"email": "a@example.com", "password": "long enough", CANARY: 1}).encode()
     reply = caller.request("POST", "/api/auth/register", {"content-type": "application/json"}, body)
     error = _bounded(reply.status, reply.body)
     assert all(len(detail["field"]) <= MAX_FIELD_CHARS for detail in error["details"])
-    assert "v" * 50 not in reply.text
+    assert CANARY not in reply.text  # a prefix at most
 
 
 def test_refusing_unknown_keys_costs_about_what_parsing_them_does() -> None:
