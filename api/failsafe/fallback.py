@@ -19,7 +19,7 @@ from failsafe.catalogue import (
     STATUS_PATH,
 )
 from failsafe.diagnosis import Diagnosis
-from failsafe.diagnostics_token import DiagnosticsToken
+from failsafe.diagnostics_token import DiagnosticsToken, client_key
 from failsafe.errors import send_error
 from failsafe.lifespan import serve_lifespan
 from failsafe.options import Options
@@ -36,7 +36,7 @@ class FallbackApp:
         if self.options.debug:
             return True
         sent = header(scope, b"x-diagnostics-token")
-        return bool(sent) and self.token.matches(sent or "")
+        return bool(sent) and self.token.matches(sent or "", client_key(scope))
 
     def status_body(self, scope: Scope) -> dict[str, object]:
         return status_document(
@@ -65,7 +65,7 @@ class FallbackApp:
                 await send_error(send, error.status, error.code, "Use GET or HEAD.", headers=allow)
                 return
             sends_token = header(scope, b"x-diagnostics-token") and not self.options.debug
-            wait_s = self.token.limited() if sends_token else None
+            wait_s = self.token.limited(client_key(scope)) if sends_token else None
             if wait_s is not None:
                 error, retry = RATE_LIMITED, [(b"retry-after", str(math.ceil(wait_s)).encode())]
                 message = "Too many wrong diagnostics tokens; try again later."

@@ -16,7 +16,7 @@ from failsafe.asgi import ASGIApp, Message
 from failsafe.lambda_events import TEXT_MIME_TYPES, EventKind, response
 
 
-def _headers(event: Mapping[str, Any]) -> list[tuple[bytes, bytes]]:
+def _headers(event: Mapping[str, Any], kind: EventKind) -> list[tuple[bytes, bytes]]:
     pairs: list[tuple[bytes, bytes]] = []
     multi = event.get("multiValueHeaders")
     if isinstance(multi, Mapping) and multi:
@@ -25,7 +25,7 @@ def _headers(event: Mapping[str, Any]) -> list[tuple[bytes, bytes]]:
     else:
         for name, value in (event.get("headers") or {}).items():
             pairs.append((name.lower().encode("latin-1", "replace"), value.encode("latin-1", "replace")))
-    cookies = event.get("cookies")
+    cookies = event.get("cookies") if kind == "http" else None  # a field of payload 2.0 only, as Mangum reads it
     if cookies:
         pairs.append((b"cookie", "; ".join(cookies).encode("latin-1", "replace")))
     return pairs
@@ -48,7 +48,7 @@ def build_scope(event: Mapping[str, Any], context: object, kind: EventKind) -> d
     else:
         method, path = event["httpMethod"], event["path"]
         source_ip = ((request_context.get("identity") or {}).get("sourceIp")) or "0.0.0.0"  # noqa: S104
-    headers = _headers(event)
+    headers = _headers(event, kind)
     host = next((v.decode("latin-1") for k, v in headers if k == b"host"), "lambda")
     return {
         "type": "http",

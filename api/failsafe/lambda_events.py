@@ -46,15 +46,17 @@ def classify(event: object) -> EventKind:
         event.get("source") == "aws.events" and event.get("detail-type") == "Scheduled Event"
     ):
         return "warmup"
-    context = event.get("requestContext")
-    if _is_map(context):
-        if any(key in context for key in ("connectionId", "eventType", "messageId")):
-            return "unsupported"  # API Gateway WebSocket
+    # The order in which Mangum picks its handler (ALB, HTTP API, REST, Lambda@Edge), so an event
+    # validated as one kind is never served by Mangum as another.
+    if "requestContext" in event:
+        context = event["requestContext"]
+        if not _is_map(context) or any(key in context for key in ("connectionId", "eventType", "messageId")):
+            return "unsupported"  # not an object (Mangum tests `"elb" in` it), or API Gateway WebSocket
         if "elb" in context:
             return "alb"
-        if event.get("version") == "2.0" and "http" in context:
-            return "http"
-        if "httpMethod" in event:
+        if "version" in event:  # Mangum's HTTP API handler: payload 2.0, or 1.0 read like REST
+            return "http" if event["version"] == "2.0" else "rest"
+        if "resource" in event or "httpMethod" in event:
             return "rest"
     records = event.get("Records")
     if isinstance(records, list) and records and isinstance(records[0], Mapping) and "cf" in records[0]:
@@ -113,18 +115,27 @@ def _method(value: object, name: str) -> None:
         _fail(f"{name} must be a non-empty string")
 
 
-def _host_headers(event: Mapping[str, Any]) -> None:
-    """Mangum turns Host and X-Forwarded-Port into the server port with int(); a bad one would be a 500."""
-    for source in (event.get("headers"), event.get("multiValueHeaders")):
-        for name, value in (source or {}).items():
-            if len(name) not in (4, 16):  # "host", "x-forwarded-port": skip the lower() for the rest
-                continue
-            lower = name.lower()
-            for item in value if isinstance(value, list) else (value,):
-                if lower == "host" and ":" in item and not (item.count(":") == 1 and _is_int(item.split(":")[1])):
-                    _fail("the Host header has a bad port")
-                if lower == "x-forwarded-port" and not _is_int(item):
-                    _fail("X-Forwarded-Port must be a number")
+def _host_headers(event: Mapping[str, Any], kind: EventKind) -> None:
+    """Mangum turns Host and X-Forwarded-Port into the server port with int(); a bad one would be a 500.
+
+    Checked on the values Mangum reads: REST and payload 1.0 join a multi-value header with ", "
+    (two X-Forwarded-Port values are "443, 80"), ALB keeps the last value, keys in any case.
+    """
+    single = event.get("headers") if kind != "alb" or "multiValueHeaders" not in event else None
+    seen: dict[str, str] = {}
+    for name, value in (single or {}).items():
+        if len(name) in (4, 16):  # "host", "x-forwarded-port": skip the lower() for the rest
+            seen[name.lower()] = value
+    multi = event.get("multiValueHeaders") if kind != "http" else None
+    for name, values in (multi or {}).items():
+        if len(name) in (4, 16) and values:
+            seen[name.lower()] = values[-1] if kind == "alb" else ", ".join(values)
+    host = seen.get("host", "")
+    if ":" in host:
+        if not (host.count(":") == 1 and _is_int(host.split(":")[1])):
+            _fail("the Host header has a bad port")
+    elif not _is_int(seen.get("x-forwarded-port", "80")):
+        _fail("X-Forwarded-Port must be a number")
 
 
 def _is_int(value: str) -> bool:
@@ -145,9 +156,6 @@ def _validate_http(event: Mapping[str, Any], context: Mapping[str, Any]) -> None
         _fail("requestContext.http.sourceIp must be a string")
     if not is_text(event.get("rawQueryString", "")):
         _fail("rawQueryString must be a string")
-    cookies = event.get("cookies")
-    if not (cookies is None or (type(cookies) is list and all(is_text(c) for c in cookies))):
-        _fail("cookies must be a list of strings")
     _str_map(event.get("headers", {}), "headers", required=True)  # Mangum reads v2 headers without a None check
     _str_map(event.get("queryStringParameters"), "queryStringParameters")
 
@@ -158,8 +166,6 @@ def _validate_v1(event: Mapping[str, Any], context: Mapping[str, Any], kind: Eve
         # Mangum picks its REST reader by `resource` (or `version`, for HTTP API payload 1.0).
         if "resource" not in event and "version" not in event:
             _fail("resource is missing")
-        if event.get("version") == "2.0":
-            _fail("version 2.0 needs requestContext.http")
     _method(event.get("httpMethod"), "httpMethod")
     _path(event.get("path"), "path")
     alb_single = kind == "alb" and "multiValueHeaders" not in event
@@ -186,7 +192,10 @@ def validate(event: Mapping[str, Any], kind: EventKind) -> None:
         _validate_http(event, context)
     else:
         _validate_v1(event, context, kind)
-    _host_headers(event)
+    _host_headers(event, kind)
+    cookies = event.get("cookies")  # read in payload 2.0 only, refused wherever it is malformed
+    if not (cookies is None or (type(cookies) is list and all(is_text(c) for c in cookies))):
+        _fail("cookies must be a list of strings")
     body = event.get("body")
     if not (body is None or is_text(body)):
         _fail("body must be a string")

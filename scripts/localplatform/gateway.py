@@ -109,4 +109,16 @@ class Gateway:
             if name not in multi:
                 headers.append((name, str(value)))
         headers += [("Set-Cookie", cookie) for cookie in result.get("cookies") or []]
+        if self.fmt == "rest":
+            headers = [(remapped(name), value) for name, value in headers]
         return HttpResponse(result["statusCode"], headers + self._own_headers(), events.decoded_body(result))
+
+
+# Response headers of a Lambda proxy integration that a REST API renames, so the client sees
+# `x-amzn-Remapped-WWW-Authenticate` (AWS's "important notes" for REST APIs; the header most
+# clients look for on a 401). HTTP APIs with payload 2.0, Function URLs and ALB pass them as sent.
+REST_REMAPPED = frozenset({"www-authenticate"})
+
+
+def remapped(name: str) -> str:
+    return f"x-amzn-Remapped-{name}" if name.lower() in REST_REMAPPED else name

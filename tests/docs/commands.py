@@ -51,6 +51,10 @@ REGISTER = (
     '-d \'{"email": "ann@example.com", "password": "correct horse battery"}\''
 )
 EMULATE = ".venv/bin/python scripts/emulate.py"
+SELF_HOSTED = (
+    ".venv/bin/python -m uvicorn api.index:app --host 0.0.0.0 --port 8000 --no-proxy-headers --http "
+    "scripts.header_timeout:H11WithHeaderTimeout --timeout-keep-alive 5 --h11-max-incomplete-event-size 16384"
+)
 
 TEST_COMMAND = "the test command itself (this test runs under it)"
 TOOLS = "the tools set-up step (Debian packages as root, ~780 MB into .tools/; .ci/run runs it; see docs/testing.md)"
@@ -77,7 +81,7 @@ COMMANDS: dict[str, Entry] = {
     "ENVIRONMENT=development .venv/bin/python scripts/create_admin.py admin@example.com": Run(
         expect="admin@example.com", stdin="correct horse battery\n"
     ),
-    ".venv/bin/python -m uvicorn api.index:app --host 0.0.0.0 --port 8000 --no-proxy-headers": Server(
+    SELF_HOSTED: Server(
         8000, env=(("ENVIRONMENT", "production"), ("SECRET_KEY", "s" * 64), ("DATABASE_URL", "sqlite:///data/app.db"))
     ),
     # docs/emulator.md

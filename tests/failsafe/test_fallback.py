@@ -11,9 +11,10 @@ import httpx
 import pytest
 
 from failsafe.diagnosis import diagnose, distribution_for, redact, secret_values
-from failsafe.diagnostics_token import MAX_WRONG, WINDOW_S, DiagnosticsToken
+from failsafe.diagnostics_token import MAX_CLIENTS, MAX_WRONG, WINDOW_S, DiagnosticsToken
 from failsafe.lambda_entry import LambdaEntry
 from failsafe.loader import API_DIR, BackendGate
+from scripts.localplatform.events import Format
 from tests.support.events import lambda_event
 from tests.support.lambda_context import lambda_context
 
@@ -132,9 +133,11 @@ async def test_a_diagnostics_token_under_32_characters_is_not_honoured_and_statu
 
 
 @pytest.mark.anyio
-async def test_wrong_diagnostics_tokens_are_rate_limited_in_the_fallback() -> None:
+async def test_wrong_diagnostics_tokens_are_rate_limited_per_client_in_the_fallback() -> None:
     gate = broken_gate(ENVIRONMENT="production", DIAGNOSTICS_TOKEN=LONG_TOKEN)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=gate), base_url="http://t") as client:
+    guesser = httpx.ASGITransport(app=gate, client=("203.0.113.7", 1234))
+    owner = httpx.ASGITransport(app=gate, client=("198.51.100.1", 1234))
+    async with httpx.AsyncClient(transport=guesser, base_url="http://t") as client:
         right = await client.get("/api/status", headers={"x-diagnostics-token": LONG_TOKEN})
         assert "traceback" in right.json()["diagnosis"]
         guesses = [
@@ -142,18 +145,43 @@ async def test_wrong_diagnostics_tokens_are_rate_limited_in_the_fallback() -> No
         ]
         after = await client.get("/api/status", headers={"x-diagnostics-token": LONG_TOKEN})
         plain = await client.get("/api/status")
+    async with httpx.AsyncClient(transport=owner, base_url="http://t") as client:
+        elsewhere = await client.get("/api/status", headers={"x-diagnostics-token": LONG_TOKEN})
     assert [g.status_code for g in guesses] == [200] * MAX_WRONG + [429, 429]
     limited = guesses[-1]
     assert limited.json()["error"]["code"] == "rate_limited" and int(limited.headers["retry-after"]) >= 1
-    assert after.status_code == 429  # even the right token waits: the limit is on guessing, not on one client
+    assert after.status_code == 429  # the guesser waits, even with the right token
     assert plain.status_code == 200 and "traceback" not in plain.json()["diagnosis"]  # no token: unaffected
+    assert elsewhere.status_code == 200 and "traceback" in elsewhere.json()["diagnosis"]  # nobody else waits
+
+
+@pytest.mark.parametrize("kind", ["http", "rest"])
+def test_a_guesser_through_handler_locks_only_its_own_source_ip(kind: Format) -> None:
+    handler = LambdaEntry(broken_gate(ENVIRONMENT="production", DIAGNOSTICS_TOKEN=LONG_TOKEN))
+
+    def status(token: str, ip: str) -> int:
+        event = lambda_event(kind, "GET", "/api/status", headers={"x-diagnostics-token": token}, source_ip=ip)
+        return int(handler(event, lambda_context())["statusCode"])
+
+    assert [status(f"guess-{n}", "203.0.113.7") for n in range(MAX_WRONG + 1)] == [200] * MAX_WRONG + [429]
+    assert status(LONG_TOKEN, "203.0.113.7") == 429
+    assert status(LONG_TOKEN, "198.51.100.1") == 200
 
 
 def test_the_wrong_token_window_moves_on() -> None:
     now = [1000.0]
     token = DiagnosticsToken(LONG_TOKEN, clock=lambda: now[0])
     for n in range(MAX_WRONG):
-        assert token.limited() is None and not token.matches(f"guess-{n}")
-    assert token.limited() == pytest.approx(WINDOW_S)
+        assert token.limited("a") is None and not token.matches(f"guess-{n}", "a")
+    assert token.limited("a") == pytest.approx(WINDOW_S)
+    assert token.limited("b") is None
     now[0] += WINDOW_S + 0.1
-    assert token.limited() is None and token.matches(LONG_TOKEN)
+    assert token.limited("a") is None and token.matches(LONG_TOKEN, "a")
+
+
+def test_remembered_clients_stay_bounded() -> None:
+    now = [1000.0]
+    token = DiagnosticsToken(LONG_TOKEN, clock=lambda: now[0])
+    for n in range(MAX_CLIENTS + 5):
+        token.matches("wrong", f"client-{n}")
+    assert len(token._wrong) <= MAX_CLIENTS

@@ -23,6 +23,18 @@ from pathlib import Path
 from tests.support.paths import ROOT
 from tests.support.sockets import free_port
 
+# The self-hosted command's uvicorn options after `--host` and `--port`, as docs/getting-started.md
+# and scripts/dev.sh write them (tests/scripts/test_header_timeout.py checks that they do).
+SELF_HOSTED_OPTIONS = (
+    "--no-proxy-headers",
+    "--http",
+    "scripts.header_timeout:H11WithHeaderTimeout",
+    "--timeout-keep-alive",
+    "5",
+    "--h11-max-incomplete-event-size",
+    "16384",
+)
+
 
 @dataclass(frozen=True)
 class Server:
@@ -63,13 +75,15 @@ def serve(
     log: Path | None = None,
     startup_s: float = 90.0,
     stop_group: bool = False,
+    pass_fds: Sequence[int] = (),
 ) -> Iterator[Server]:
     """Run `argv`, a server for http://127.0.0.1:`port`, until the block ends.
 
     Ready when `wait_for` answers with `ready_status` (None: any status), or with `wait_for=None`
     as soon as the port accepts connections. The output goes to `log` (a temporary file when not
     given, deleted afterwards). The process gets SIGTERM, then SIGKILL after 10 s; `stop_group`
-    signals its whole process group, for a shell that does not pass the signal on.
+    signals its whole process group, for a shell that does not pass the signal on. `pass_fds`
+    are inherited (a listening socket for uvicorn's `--fd`).
     """
     url = f"http://127.0.0.1:{port}"
     own_log = log is None
@@ -86,6 +100,7 @@ def serve(
             stdout=out,
             stderr=subprocess.STDOUT,
             start_new_session=stop_group,
+            pass_fds=tuple(pass_fds),
         )
     try:
         deadline = time.monotonic() + startup_s

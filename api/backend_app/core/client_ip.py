@@ -20,7 +20,7 @@ untrusted hop was written by the client and is ignored. Where the chain comes fr
 A value that is not a plain address (a zone id `%eth0`, a port, junk) is never a client: it ends
 the walk, since what lies to its left cannot be trusted, and the last trusted hop counts instead.
 IPv6 clients are counted per /64, the block one subscriber usually holds; IPv4-mapped IPv6
-peers (dual-stack sockets) count as their IPv4 address.
+peers (dual-stack sockets) count as their IPv4 address, and match `TRUSTED_PROXIES` as one.
 """
 
 from __future__ import annotations
@@ -47,10 +47,25 @@ def parse_plain(value: str | None) -> _IP | None:
         return None
 
 
+def unmapped(address: _IP) -> _IP:
+    """An IPv4-mapped IPv6 address (`::ffff:127.0.0.1`, a dual-stack socket's IPv4 peer) as its IPv4 address."""
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    return address
+
+
+def _unmapped_network(
+    network: ipaddress.IPv4Network | ipaddress.IPv6Network,
+) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
+    mapped = ipaddress.IPv6Network("::ffff:0:0/96")
+    if isinstance(network, ipaddress.IPv6Network) and network.subnet_of(mapped):
+        return ipaddress.IPv4Network((int(network.network_address) & 0xFFFFFFFF, network.prefixlen - 96))
+    return network
+
+
 def bucket(address: _IP) -> str:
+    address = unmapped(address)
     if isinstance(address, ipaddress.IPv6Address):
-        if address.ipv4_mapped is not None:
-            return str(address.ipv4_mapped)
         return str(ipaddress.IPv6Network((address, 64), strict=False))
     return str(address)
 
@@ -66,10 +81,12 @@ def _is_alb(scope: Scope) -> bool:
 
 class ClientAddressResolver:
     def __init__(self, trusted_proxies: Iterable[str] = (), on_vercel: bool = False) -> None:
-        self.trusted = tuple(ipaddress.ip_network(item, strict=False) for item in trusted_proxies)
+        # Both spellings of an IPv4 proxy match both kinds of peer: compared unmapped on either side.
+        self.trusted = tuple(_unmapped_network(ipaddress.ip_network(item, strict=False)) for item in trusted_proxies)
         self.on_vercel = on_vercel
 
     def _is_trusted(self, address: _IP) -> bool:
+        address = unmapped(address)
         return any(address in network for network in self.trusted)
 
     def _walk(self, hops: Sequence[str]) -> _IP | None:

@@ -39,6 +39,11 @@ HTTP_CODES = {
         catalogue.RATE_LIMITED,
     )
 }
+# A 422 lists this many errors (`details_omitted` counts the rest), each cut to these lengths:
+# an object of 111,000 unknown keys answered 10 MB, over what Lambda or Vercel can return.
+MAX_DETAILS = 10
+MAX_FIELD_CHARS = 100
+MAX_MESSAGE_CHARS = 200
 METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 
 
@@ -111,16 +116,25 @@ async def _validation_error(_: Request, exc: RequestValidationError) -> Response
     errors = exc.errors()
     if any(error.get("type") == "json_invalid" for error in errors):
         return _catalogued(catalogue.INVALID_JSON)
-    # Field paths and messages only: never `input`, which may be a password or a token.
+    # A few field paths and messages: never `input`, which may be a password or a token, and no
+    # more than a few short lines of anything a client chose (an unknown key is part of a path).
     details = [
         {
-            "field": ".".join(str(p) for p in error.get("loc", ())),
-            "message": error.get("msg", ""),
-            "type": error.get("type", ""),
+            "field": _short(".".join(str(p) for p in error.get("loc", ())), MAX_FIELD_CHARS),
+            "message": _short(str(error.get("msg", "")), MAX_MESSAGE_CHARS),
+            "type": _short(str(error.get("type", "")), MAX_FIELD_CHARS),
         }
-        for error in errors
+        for error in errors[:MAX_DETAILS]
     ]
-    return _catalogued(catalogue.VALIDATION_ERROR, details)
+    error = catalogue.VALIDATION_ERROR
+    body = error_body(error.code, error.message, details)
+    if len(errors) > MAX_DETAILS:
+        body["error"]["details_omitted"] = len(errors) - MAX_DETAILS
+    return JSONResponse(body, status_code=error.status)
+
+
+def _short(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "\u2026"
 
 
 async def _unhandled(_: Request, exc: Exception) -> Response:

@@ -10,7 +10,8 @@ reach rather than trusts the library to handle:
 - only a configured key verifies, chosen by its fingerprint (`kid`); an HMAC secret that parses as
   key material is refused by the settings (CVE-2026-85394, `auth_settings.key_material_kind`);
 - a `crit` header (an extension we would have to understand), a non-numeric `exp`/`nbf`/`iat`
-  (jose converts strings with `int()`) and an `iat` in the future beyond `LEEWAY_S` are refused.
+  (jose converts strings with `int()`), one that is infinite, negative or past year 9999 (it
+  would overflow a datetime), and an `iat` in the future beyond `LEEWAY_S` are refused.
 
 Anything else wrong (alg none, tampered, expired, the wrong type, issuer or audience) is
 `InvalidTokenError` too.
@@ -35,6 +36,7 @@ Algorithm = Literal["HS256", "RS256"]
 REQUIRED = ("sub", "exp", "iat", "jti", "iss", "aud", "typ", "sid", "ver")
 NUMERIC_DATES = ("exp", "iat", "nbf")
 LEEWAY_S = 30  # clock skew between instances that an `iat` may run ahead by
+MAX_TIMESTAMP = 253_402_300_799  # 9999-12-31T23:59:59Z, the last second a datetime holds
 
 
 class Claims(NamedTuple):
@@ -52,7 +54,8 @@ def _kid(material: str) -> str:
 
 
 def _numeric(value: object) -> bool:
-    return type(value) in (int, float) and math.isfinite(value)  # type: ignore[arg-type]
+    """A date a datetime can hold: an infinite or huge one would overflow where it is used (a 500)."""
+    return type(value) in (int, float) and math.isfinite(value) and 0 <= value <= MAX_TIMESTAMP  # type: ignore[arg-type, operator]
 
 
 class TokenCodec:
@@ -101,7 +104,7 @@ class TokenCodec:
             payload: dict[str, Any] = jwt.decode(
                 token, key, algorithms=[self.algorithm], audience=self.audience, issuer=self.issuer, options=options
             )
-        except (JWTError, KeyError, ValueError, TypeError, AttributeError):
+        except (JWTError, KeyError, ValueError, TypeError, AttributeError, OverflowError):  # jose: int(inf)
             raise InvalidTokenError() from None
         if any(name not in payload for name in REQUIRED) or payload["typ"] != expected:
             raise InvalidTokenError()

@@ -77,8 +77,8 @@ async def _login_body(request: Request) -> LoginCredentials:
 async def login(request: Request, auth: AuthDep, login_limit: LoginLimitDep) -> TokenResponse:
     """401 `invalid_credentials` for a wrong password and an unknown email alike."""
     body = await _login_body(request)
-    await login_limit.take(request.scope, body.email)  # normalised by the schema
-    return _tokens(await auth.login(body.email, body.password))
+    async with login_limit.attempt(request.scope, body.email):  # normalised by the schema
+        return _tokens(await auth.login(body.email, body.password))
 
 
 @router.post(

@@ -22,6 +22,6 @@ async def change_password(
 
     Each attempt counts against the same per-account limits as a login (`services.login_limit`).
     """
-    await login_limit.take(request.scope, user.email)
-    await auth.change_password(user, body.current_password, body.new_password)
+    async with login_limit.attempt(request.scope, user.email):
+        await auth.change_password(user, body.current_password, body.new_password)
     return Response(status_code=204)

@@ -6,6 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from backend_app.schemas.body import StrictBody
 from backend_app.schemas.users import UserOut
 
 
@@ -16,7 +17,7 @@ class UserPage(BaseModel):
     offset: int
 
 
-class UserUpdate(BaseModel):
+class UserUpdate(StrictBody):
     # strict: `"active": 0` is not `false` (found by the schemathesis fuzz)
     model_config = ConfigDict(extra="forbid", strict=True)
     role: Literal["user", "admin"] | None = None

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, Field, StringConstraints
 
 from backend_app.core.emails import normalize_email
+from backend_app.schemas.body import StrictBody
 
 Email = Annotated[
     str,
@@ -23,8 +24,7 @@ Email = Annotated[
 Password = Annotated[str, Field(min_length=8, max_length=128)]
 
 
-class Credentials(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class Credentials(StrictBody):
     email: Email
     password: Password
 

@@ -44,6 +44,13 @@ class MemoryWindow:
             reset_at = (hits[0] if hits else now) + limit.window_s
             return allowed, reset_at, limit.amount - len(hits)
 
+    def free(self, limit: Limit, group: str, key: str) -> bool:
+        """Whether a slot is free now, taking none."""
+        now = time.time()
+        with self._lock:
+            hits = self._hits.get((group, key, limit.amount, limit.window_s), ())
+            return sum(1 for hit in hits if hit > now - limit.window_s) < limit.amount
+
     def _sweep(self, now: float) -> None:
         self._until_sweep = SWEEP_EVERY
         expired = [slot for slot, hits in self._hits.items() if not hits or hits[-1] <= now - slot[3]]

@@ -81,18 +81,34 @@ class RateLimiter:
 
         `setting` names the variable `limit` comes from (`RATE_LIMIT_AUTH`): the 429 says it.
         """
-        parsed = parse_limit(limit)
-        decision: RateLimitDecision | None = None
-        if self._redis is not None:
-            try:
-                decision = _decide(await self._redis.hit(parsed, group, key), parsed, "redis")
-            except RedisUnavailableError:
-                if group in self.fail_closed:
-                    # Redis is tried again when the breaker window ends; not before.
-                    retry = str(max(1, math.ceil(self._redis.connector.breaker.retry_after_s)))
-                    raise RateLimitUnavailableError(headers={"Retry-After": retry}) from None
-        if decision is None:
-            decision = _decide(self._memory.hit(parsed, group, key), parsed, "memory")
+        decision = await self.take(group, limit, key)
         if not decision.allowed:
             raise RateLimitedError(decision, setting, limit)
         return decision
+
+    async def take(self, group: str, limit: str, key: str) -> RateLimitDecision:
+        """Take one slot when one is free, as `check`, but answer a full window instead of raising."""
+        parsed = parse_limit(limit)
+        if self._redis is not None:
+            try:
+                return _decide(await self._redis.hit(parsed, group, key), parsed, "redis")
+            except RedisUnavailableError:
+                self._unless_fail_closed(group)
+        return _decide(self._memory.hit(parsed, group, key), parsed, "memory")
+
+    async def free(self, group: str, limit: str, key: str) -> bool:
+        """Whether `key` has a slot of `limit` left in `group`, taking none."""
+        parsed = parse_limit(limit)
+        if self._redis is not None:
+            try:
+                return await self._redis.free(parsed, group, key)
+            except RedisUnavailableError:
+                self._unless_fail_closed(group)
+        return self._memory.free(parsed, group, key)
+
+    def _unless_fail_closed(self, group: str) -> None:
+        """Redis is down: the caller counts in memory, unless `group` fails closed (503)."""
+        if self._redis is not None and group in self.fail_closed:
+            # Redis is tried again when the breaker window ends; not before.
+            retry = str(max(1, math.ceil(self._redis.connector.breaker.retry_after_s)))
+            raise RateLimitUnavailableError(headers={"Retry-After": retry}) from None

@@ -52,3 +52,12 @@ class RedisWindow:
             return allowed, stats.reset_time, stats.remaining
 
         return await self.connector.run(take)
+
+    async def free(self, limit: Limit, group: str, key: str) -> bool:
+        """Whether a slot is free now, taking none; raises `RedisUnavailableError` as `hit`."""
+        item = _item(limit.text)
+
+        async def test(client: Redis) -> bool:
+            return await self._strategy_for(client).test(item, group, key)
+
+        return await self.connector.run(test)

@@ -19,6 +19,7 @@ from jose import jwt
 from backend_app.core.auth_errors import InvalidTokenError
 from backend_app.core.tokens import TokenCodec, _kid
 from tests.backend.conftest import PASSWORD, SECRET, make_settings, register_and_login
+from tests.support.callers import make_caller
 from tests.support.paths import API
 
 OTHER = "another-secret-key-that-is-long-enough-0123456789"
@@ -228,3 +229,33 @@ async def test_reusing_a_spent_refresh_token_ends_every_token_of_its_login(
     assert stolen["refresh_token"] not in str(lines) and rotated["refresh_token"] not in str(lines)
     # another login of the same account keeps working
     assert me_id.status_code == 200
+
+
+HUGE = 10**30  # past any date a datetime can hold
+OUT_OF_RANGE = [
+    pytest.param({"exp": float("inf")}, id="exp-infinity"),
+    pytest.param({"exp": HUGE}, id="exp-overflow"),
+    pytest.param({"iat": float("-inf")}, id="iat-minus-infinity"),
+    pytest.param({"iat": -HUGE}, id="iat-overflow"),
+    pytest.param({"nbf": float("-inf")}, id="nbf-minus-infinity"),
+    pytest.param({"nbf": -HUGE}, id="nbf-overflow"),
+]
+
+
+@pytest.mark.parametrize("dates", OUT_OF_RANGE)
+@pytest.mark.parametrize("entry", ["asgi", "http"])
+def test_dates_out_of_range_are_a_401_even_when_signed(entry: str, dates: dict[str, Any], tmp_path: Any) -> None:
+    caller = make_caller(entry, database_url=f"sqlite:///{tmp_path}/t.sqlite3", secret_key=SECRET)
+    json_type = {"content-type": "application/json"}
+    credentials = json.dumps({"email": "ann@example.com", "password": PASSWORD}).encode()
+    assert caller.request("POST", "/api/auth/register", json_type, credentials).status == 201
+    claims = jwt.get_unverified_claims(
+        caller.request("POST", "/api/auth/login", json_type, credentials).json()["access_token"]
+    )
+    access = signed({**claims, **dates})
+    refresh = signed({**claims, "typ": "refresh", **dates})
+    me = caller.request("GET", "/api/users/me", {"authorization": f"Bearer {access}"})
+    assert (me.status, me.code) == (401, "invalid_token")
+    body = json.dumps({"refresh_token": refresh}).encode()
+    refreshed = caller.request("POST", "/api/auth/refresh", json_type, body)
+    assert (refreshed.status, refreshed.code) == (401, "invalid_token")

@@ -32,6 +32,20 @@ def test_trusted_proxies_are_walked_right_to_left() -> None:
     assert resolve(_scope("10.0.0.1", x_forwarded_for="junk, 10.2.2.2")) == "10.2.2.2"
 
 
+def test_an_ipv4_proxy_matches_its_ipv4_mapped_spelling() -> None:
+    for trusted, peer in (
+        ("127.0.0.1", "::ffff:127.0.0.1"),
+        ("::ffff:127.0.0.1", "127.0.0.1"),
+        ("10.0.0.0/8", "::ffff:10.1.2.3"),
+    ):
+        resolve = ClientAddressResolver([trusted])
+        assert resolve(_scope(peer, x_forwarded_for="203.0.113.9")) == "203.0.113.9", (trusted, peer)
+    assert (
+        ClientAddressResolver(["::ffff:10.0.0.0/104"])(_scope("10.1.2.3", x_forwarded_for="203.0.113.9"))
+        == "203.0.113.9"
+    )
+
+
 def test_vercel_headers_count_only_on_vercel() -> None:
     scope = _scope("127.0.0.1", x_real_ip="203.0.113.50", x_forwarded_for="203.0.113.51")
     assert ClientAddressResolver(on_vercel=True)(scope) == "203.0.113.50"

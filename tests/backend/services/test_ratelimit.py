@@ -103,6 +103,29 @@ async def test_check_raises_the_documented_errors(key_prefix: str) -> None:
     assert (await closed.check("default", "5/minute", "k", "RATE_LIMIT_TEST")).backend == "memory"
 
 
+async def test_free_looks_without_taking_and_take_answers_a_full_window(
+    backend_url: str | None, key_prefix: str
+) -> None:
+    """What the login limit builds on, in memory and in Redis alike."""
+    from pydantic import SecretStr
+
+    from backend_app.services.redis_client import RedisConnector
+
+    connector = RedisConnector(SecretStr(backend_url), 1.0, 1.0, 30) if backend_url else None
+    limiter = RateLimiter(connector, key_prefix)
+    mark = "1 per 3600 seconds"
+    try:
+        assert await limiter.free("g", mark, "k") and await limiter.free("g", mark, "k")
+        assert (await limiter.take("g", mark, "k")).allowed
+        assert not await limiter.free("g", mark, "k")
+        full = await limiter.take("g", mark, "k")
+        assert (full.allowed, full.remaining, full.backend) == (False, 0, "redis" if backend_url else "memory")
+        assert await limiter.free("g", mark, "other-key")
+    finally:
+        if connector is not None:
+            await connector.aclose()
+
+
 async def test_the_auth_429_names_rate_limit_auth(key_prefix: str) -> None:
     config = settings(environment="production", redis_key_prefix=key_prefix, rate_limit_auth="2/minute")
     async with gate_client(config) as client:

@@ -139,6 +139,24 @@ def test_alb_and_function_url_serve_the_template(tmp_path: Path, fmt: str) -> No
     assert (document["status"], document["platform"]) == ("healthy", "lambda")
 
 
+@pytest.mark.parametrize(
+    ("fmt", "prefix", "header"),
+    [("rest", "/prod", "x-amzn-Remapped-WWW-Authenticate"), ("http", "", "WWW-Authenticate")],
+)
+def test_a_rest_api_renames_www_authenticate_as_api_gateway_does(
+    tmp_path: Path, fmt: str, prefix: str, header: str
+) -> None:
+    with emulator(
+        copy_project(tmp_path), "--platform", "lambda", "--format", fmt, "--stage", prefix[1:] or "$default"
+    ) as server:
+        status, headers, _ = send(server, "GET", f"{prefix}/api/users/me")
+    assert status == 401
+    assert {name.lower() for name, _ in headers} & {"www-authenticate", "x-amzn-remapped-www-authenticate"} == {
+        header.lower()
+    }
+    assert values(headers, header) == ["Bearer"]
+
+
 def test_ric_runtime_prints_lambda_report_lines(tmp_path: Path) -> None:
     root = copy_project(tmp_path)
     with emulator(root, "--platform", "lambda", "--format", "rest", "--runtime", "ric") as server:
