@@ -18,7 +18,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Protocol
 
-from scripts.localplatform import settings_check
+from scripts.localplatform import isolation, settings_check
 from scripts.localplatform.gateway import Headers, HttpResponse
 
 HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "content-length", "date", "server"}
@@ -111,6 +111,37 @@ def add_arguments(parser: argparse.ArgumentParser, root: Path) -> None:
         help="a variable for the function (repeat); only these and --env-file reach it",
     )
     parser.add_argument("--env-file", type=Path, help="NAME=VALUE lines for the function (# comments)")
+    add_mode_arguments(parser)
+
+
+def add_mode_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--in-venv",
+        action="store_true",
+        help="run api/ with the development venv's packages (fast restarts; blind to a missing requirement) "
+        "instead of the deployed tree",
+    )
+    parser.add_argument(
+        "--python",
+        default=isolation.default_python(),
+        help="deployed mode: the runtime's Python version (default: this one's)",
+    )
+
+
+def start_deployed(
+    args: argparse.Namespace, root: Path, platform: isolation.Platform, tree: Path | None = None
+) -> isolation.DeployedFunction | None:
+    # `root` holds the code (root/api) to build; `tree`, a tree built elsewhere, is run as it is.
+    """The deployed function (built, or cached), or None in --in-venv mode; says which mode either way."""
+    if args.in_venv:
+        sys.stderr.write(f"emulate: {isolation.VENV_MODE}\n")
+        return None
+    sys.stderr.write("emulate: building the function's tree (packages are cached: rebuilt when the pins change)\n")
+    sys.stderr.flush()
+    function = isolation.build(root / "api", platform, args.runtime, args.python, tree)
+    sys.stderr.write(f"emulate: {function.describe()}\n")
+    sys.stderr.flush()
+    return function
 
 
 def function_env(args: argparse.Namespace) -> dict[str, str]:
@@ -143,11 +174,14 @@ def run(args: argparse.Namespace) -> int:
     root = args.project_root.resolve()
     env = function_env(args)
     warn_invalid_settings(args.platform, args.runtime, root / "api", env, args.env_file)
+    if args.format in ("alb", "url") and args.stage and args.platform == "lambda":
+        raise SystemExit(f"--stage applies to rest and http, not {args.format}")
+    deployed = start_deployed(args, root, args.platform)
     if args.platform == "vercel":
-        platform: Platform = VercelPlatform(root, env)
+        platform: Platform = VercelPlatform(root, env, deployed=deployed)
     else:
-        if args.format in ("alb", "url") and args.stage:
-            raise SystemExit(f"--stage applies to rest and http, not {args.format}")
-        platform = LambdaPlatform(root, args.format, args.stage, args.runtime, args.handler, env, args.memory_mb)
+        platform = LambdaPlatform(
+            root, args.format, args.stage, args.runtime, args.handler, env, args.memory_mb, deployed=deployed
+        )
     serve(platform, args.host, args.port)
     return 0
