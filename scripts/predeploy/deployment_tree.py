@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from scripts.predeploy.bytecode import compile_tree
+from scripts.predeploy.import_names import write_import_names
 
 MIB = 1024 * 1024
 # manylinux2014 (glibc 2.17) is what most wheels carry; 2_28 admits wheels that dropped it.
@@ -56,6 +57,7 @@ def build_tree(api: Path, target: Target, tree: Path) -> str | None:
     if done.returncode != 0:
         raise NoWheelsError(done.stderr.strip())
     copy_code(api, tree)
+    write_import_names(tree)
     return compile_tree(tree, target.python)
 
 
