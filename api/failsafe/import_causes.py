@@ -16,6 +16,7 @@ missing import it stands for.
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 from typing import NamedTuple
 
@@ -60,14 +61,26 @@ def import_cause(exc: BaseException, api_dir: Path) -> Cause | None:
     if wanted is not None:
         return _extra_cause(wanted.group(1), wanted.group(2), api_dir)
     if isinstance(exc, ImportError):
-        module = exc.name or _module_of_path(exc.path)
+        module = _module_of_path(exc.path) or exc.name
         if module:
             return _failing(module, exc, api_dir)
     return None
 
 
 def _module_of_path(path: str | None) -> str | None:
-    return Path(path).name.split(".")[0] if path else None
+    """The top-level package a failing file (a compiled extension) belongs to: its folder's name
+    under the nearest sys.path entry (Vercel's `_vendor` sits inside the project root, also on it)."""
+    if not path:
+        return None
+    failing = Path(path).resolve()
+    found: list[tuple[str, ...]] = []
+    for entry in sys.path:
+        try:
+            found.append(failing.relative_to(Path(entry or ".").resolve()).parts)
+        except (ValueError, OSError):
+            continue
+    nearest = min(found, key=len, default=())
+    return nearest[0].split(".")[0] if nearest else None
 
 
 def _module_cause(module: str, api_dir: Path, exc: ImportError) -> Cause:

@@ -92,7 +92,8 @@ def write_code(api: Path, into: Path, python: str) -> None:
 
 
 def link_packages(packages: Path, into: Path) -> None:
-    """Each top-level entry of the cached packages, linked into `into` (the tree stays a plain folder)."""
+    """Each top-level entry of the cached packages, linked into `into`: removing one from the tree
+    (a test of a package missing from the bundle) leaves the cache whole."""
     for entry in packages.iterdir():
         if entry.name != BUILT and not (into / entry.name).exists():
             (into / entry.name).symlink_to(entry, target_is_directory=entry.is_dir())
@@ -108,23 +109,6 @@ def lambda_tree(api: Path, packages: Path, into: Path, python: str) -> Path:
 def vercel_tree(api: Path, packages: Path, into: Path, python: str) -> Path:
     """A project root as Vercel's `.func` holds it: `api/` and the packages in `_vendor/`."""
     write_code(api, into / "api", python)
-    (into / "_vendor").symlink_to(packages, target_is_directory=True)
-    return into
-
-
-def detached_copy(tree: Path, into: Path) -> Path:
-    """A copy of a built tree to change (delete a package, add a file) without touching the cache.
-
-    Files are hard links where possible (no bytes copied); a link into the cache becomes a real
-    folder of links, so removing something from the copy leaves the cache whole.
-    """
-    for folder, _dirs, files in os.walk(tree, followlinks=True):
-        here = into / Path(folder).relative_to(tree)
-        here.mkdir(parents=True, exist_ok=True)
-        for name in files:
-            source = Path(folder) / name
-            try:
-                os.link(source.resolve(), here / name)
-            except OSError:
-                shutil.copy2(source, here / name)
+    (into / "_vendor").mkdir()
+    link_packages(packages, into / "_vendor")
     return into

@@ -94,7 +94,7 @@ def command_for(platform: Platform, runtime: str, target: Target, tree: Path) ->
 
 def is_built(tree: Path) -> bool:
     """A built tree (an unzipped package, a `sam build` output) carries its packages' metadata."""
-    return any(tree.glob("*.dist-info"))
+    return any(tree.glob("*.dist-info")) or any(tree.glob("_vendor/*.dist-info"))
 
 
 def build(api: Path, platform: Platform, runtime: str, python: str, tree: Path | None = None) -> DeployedFunction:

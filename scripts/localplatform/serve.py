@@ -112,6 +112,11 @@ def add_arguments(parser: argparse.ArgumentParser, root: Path) -> None:
     )
     parser.add_argument("--env-file", type=Path, help="NAME=VALUE lines for the function (# comments)")
     add_mode_arguments(parser)
+    parser.add_argument(
+        "--tree",
+        type=Path,
+        help="deployed mode: run this built tree as it is (Lambda: a task root; Vercel: api/ and _vendor/)",
+    )
 
 
 def add_mode_arguments(parser: argparse.ArgumentParser) -> None:
@@ -176,7 +181,7 @@ def run(args: argparse.Namespace) -> int:
     warn_invalid_settings(args.platform, args.runtime, root / "api", env, args.env_file)
     if args.format in ("alb", "url") and args.stage and args.platform == "lambda":
         raise SystemExit(f"--stage applies to rest and http, not {args.format}")
-    deployed = start_deployed(args, root, args.platform)
+    deployed = start_deployed(args, root, args.platform, args.tree)
     if args.platform == "vercel":
         platform: Platform = VercelPlatform(root, env, deployed=deployed)
     else:
