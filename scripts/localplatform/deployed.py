@@ -82,10 +82,10 @@ def runtime_packages(pin: str, target: Target, cache: Path = CACHE) -> Path:
     return cached_packages(f"{pin}\n".encode(), target, cache)
 
 
-def write_code(api: Path, into: Path, python: str) -> None:
+def write_code(api: Path, into: Path, python: str, packages: Path) -> None:
     """The function's code as uploaded, with its bytecode, and the import-name index diagnoses read."""
     copy_code(api, into)
-    write_import_names(into)
+    write_import_names(into, packages)
     error = compile_tree(into, python)
     if error is not None:
         raise NoWheelsError(error)
@@ -101,14 +101,14 @@ def link_packages(packages: Path, into: Path) -> None:
 
 def lambda_tree(api: Path, packages: Path, into: Path, python: str) -> Path:
     """A task root as Lambda unzips it: code and packages side by side."""
-    write_code(api, into, python)
+    write_code(api, into, python, packages)
     link_packages(packages, into)
     return into
 
 
 def vercel_tree(api: Path, packages: Path, into: Path, python: str) -> Path:
     """A project root as Vercel's `.func` holds it: `api/` and the packages in `_vendor/`."""
-    write_code(api, into / "api", python)
+    write_code(api, into / "api", python, packages)
     (into / "_vendor").mkdir()
     link_packages(packages, into / "_vendor")
     return into
