@@ -27,8 +27,12 @@ from scripts.predeploy.deployment_tree import ARCH_ALIASES, NoWheelsError, Targe
 from scripts.predeploy.import_names import write_import_names
 
 CHECKOUT = Path(__file__).resolve().parent.parent.parent
-# Per checkout (git-ignored, and never uploaded: .vercelignore); EMULATE_CACHE_DIR moves it.
-CACHE = Path(os.environ.get("EMULATE_CACHE_DIR") or CHECKOUT / ".cache" / "deployed")
+# Per user, shared by every checkout and copy of the project (entries are keyed by what they hold,
+# so they never clash); EMULATE_CACHE_DIR moves it.
+CACHE = Path(
+    os.environ.get("EMULATE_CACHE_DIR")
+    or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "serverless-template" / "deployed"
+)
 BUILT = ".built"  # written last: an entry without it was never completed
 # Bump when what a cache entry holds changes, so old entries are not reused.
 LAYOUT = "1"
