@@ -15,10 +15,13 @@ and packages side by side, packages as links into the cache); Vercel's is the pr
 
 from __future__ import annotations
 
+import compileall
 import hashlib
 import os
 import platform
+import py_compile
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 
@@ -90,6 +93,10 @@ def write_code(api: Path, into: Path, python: str, packages: Path) -> None:
     """The function's code as uploaded, with its bytecode, and the import-name index diagnoses read."""
     copy_code(api, into)
     write_import_names(into, packages)
+    if python == f"{sys.version_info[0]}.{sys.version_info[1]}":
+        # This Python's own compiler: no child interpreter and worker pool for ~100 modules (~0.5 s less).
+        compileall.compile_dir(into, quiet=1, invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH)
+        return
     error = compile_tree(into, python)
     if error is not None:
         raise NoWheelsError(error)
