@@ -24,6 +24,7 @@ import pytest
 from scripts.localplatform import deployed, isolation
 from scripts.predeploy.deployment_tree import PLATFORMS as WHEEL_PLATFORMS
 from scripts.predeploy.deployment_tree import Target
+from scripts.predeploy.interpreters import find_python
 from tests.failsafe.conftest import add_backend_import
 from tests.scripts.checker import check
 from tests.scripts.localplatform.conftest import packages_for, without_pin
@@ -204,3 +205,20 @@ def test_the_second_start_reuses_the_cached_packages(tmp_path: Path, target: Tar
     finally:
         first.close()
     assert not first.tree.exists() and project_packages.is_dir()  # closing removes the tree, not the cache
+
+
+def test_a_bundle_built_for_another_python_names_both_versions(
+    tmp_path: Path, target: Target, project_packages: Path
+) -> None:
+    other = "3.13" if target.python == "3.12" else "3.12"
+    if find_python(other) is None:
+        unavailable(f"no Python {other} (PATH or pyenv) to run a bundle built for {target.python}")
+    tree = built_tree(project(tmp_path), "lambda", project_packages, target.python)
+    command = [sys.executable, str(deployed.CHECKOUT / "scripts" / "emulate.py"), "invoke", "--task-root", str(tree)]
+    done = subprocess.run(
+        [*command, "--python", other, "--raw"], capture_output=True, text=True, timeout=300, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    diagnosis = json.loads(json.loads(done.stdout)["body"])["diagnosis"]
+    assert diagnosis["type"] == "incompatible_binary"
+    assert f"Python {target.python}, but this function runs on {target.arch}, Python {other}" in diagnosis["hint"]
