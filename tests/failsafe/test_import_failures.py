@@ -13,15 +13,10 @@ from typing import Any
 
 import pytest
 
-from tests.failsafe.conftest import (
-    add_backend_import,
-    add_import,
-    drive,
-    shadow_missing,
-)
+from tests.failsafe.conftest import drive, shadow_missing
 from tests.support.environment import development_environ
 from tests.support.paths import ROOT
-from tests.support.template import copy_project
+from tests.support.template import add_backend_import, add_import, copy_project
 
 
 @dataclass

@@ -8,12 +8,11 @@ from pathlib import Path
 
 import httpx
 
-from tests.failsafe.conftest import add_import
 from tests.support.environment import development_environ
 from tests.support.paths import ROOT
 from tests.support.servers import serve
 from tests.support.sockets import free_port
-from tests.support.template import copy_project
+from tests.support.template import add_import, copy_project
 
 
 def test_dev_sh_serves_public_at_the_root_and_logs_each_request_once(tmp_path: Path) -> None:

@@ -25,11 +25,10 @@ from scripts.localplatform import deployed, isolation
 from scripts.predeploy.deployment_tree import PLATFORMS as WHEEL_PLATFORMS
 from scripts.predeploy.deployment_tree import Target
 from scripts.predeploy.interpreters import find_python
-from tests.failsafe.conftest import add_backend_import
 from tests.scripts.checker import check
 from tests.scripts.localplatform.conftest import packages_for, without_pin
 from tests.support.servers import Server
-from tests.support.template import copy_project, emulator, write_vercel_json
+from tests.support.template import add_backend_import, copy_project, emulator, write_vercel_json
 from tests.support.unavailable import unavailable
 
 PLATFORMS = {
