@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import platform
-import shutil
 import subprocess
 import sys
 import urllib.error
@@ -196,14 +195,23 @@ def test_in_venv_mode_says_so_and_cannot_see_a_removed_pin(tmp_path: Path) -> No
     assert "mode: in-venv" in log and "fails deployed" in log
 
 
-def test_the_second_start_reuses_the_cached_packages(tmp_path: Path, target: Target, project_packages: Path) -> None:
-    first = isolation.build(project(tmp_path) / "api", "lambda", "ric", target.python)
-    try:
-        assert (first.tree / "fastapi").resolve().parent == project_packages
-        assert shutil.which(first.command[0]) or Path(first.command[0]).is_file()
-    finally:
-        first.close()
+def test_a_restart_takes_the_code_as_edited_and_reuses_the_cached_packages(
+    tmp_path: Path, target: Target, project_packages: Path
+) -> None:
+    api = project(tmp_path) / "api"
+    built = (project_packages / deployed.BUILT).stat().st_mtime_ns
+    first = isolation.build(api, "lambda", "ric", target.python)
+    first.close()
     assert not first.tree.exists() and project_packages.is_dir()  # closing removes the tree, not the cache
+    (api / "backend_app" / "added.py").write_text("EDITED = True\n", encoding="utf-8")
+    second = isolation.build(api, "lambda", "ric", target.python)
+    try:
+        assert (second.tree / "backend_app" / "added.py").read_text(encoding="utf-8") == "EDITED = True\n"
+        assert (second.tree / "backend_app" / "__pycache__").is_dir()  # compiled, as shipped
+        assert (second.tree / "fastapi").resolve().parent == project_packages  # the same packages, not reinstalled
+        assert (project_packages / deployed.BUILT).stat().st_mtime_ns == built
+    finally:
+        second.close()
 
 
 def test_a_bundle_built_for_another_python_names_both_versions(
