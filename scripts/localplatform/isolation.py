@@ -23,7 +23,6 @@ from scripts.localplatform import deployed
 from scripts.predeploy.deployment_tree import Target
 from scripts.predeploy.interpreters import find_python
 
-Mode = Literal["deployed", "venv"]
 Platform = Literal["lambda", "vercel"]
 LAUNCHER = Path(__file__).resolve().with_name("isolated.py")
 # The runtimes, pinned where the project pins its development tools.
@@ -73,23 +72,15 @@ class DeployedFunction:
 
 def command_for(platform: Platform, runtime: str, target: Target, tree: Path) -> list[str]:
     """The child's argv (Lambda: the handler is appended by the runtime's process)."""
-    python = interpreter(target.python)
+    # -I: no PYTHONPATH, user site or script folder; -S: no site-packages; -B: the tree is read-only.
+    isolated = [interpreter(target.python), "-I", "-S", "-B", str(LAUNCHER)]
     if platform == "vercel":
         runtime_dir = deployed.runtime_packages(runtime_pin(RUNTIMES["vercel"]), target)
-        return [
-            python,
-            "-I",
-            "-S",
-            "-B",
-            str(LAUNCHER),
-            "vercel",
-            str(runtime_dir),
-            f"{tree}{os.pathsep}{tree}/_vendor",
-        ]
+        return [*isolated, "vercel", str(runtime_dir), f"{tree}{os.pathsep}{tree / '_vendor'}"]
     if runtime == "ric":
         runtime_dir = deployed.runtime_packages(runtime_pin(RUNTIMES["ric"]), target)
-        return [python, "-I", "-S", "-B", str(LAUNCHER), "ric", str(runtime_dir), str(tree)]
-    return [python, "-I", "-S", "-B", str(LAUNCHER), "direct", "", str(tree)]
+        return [*isolated, "ric", str(runtime_dir), str(tree)]
+    return [*isolated, "direct", "", str(tree)]
 
 
 def is_built(tree: Path) -> bool:

@@ -96,7 +96,10 @@ def add_arguments(parser: argparse.ArgumentParser, root: Path) -> None:
         help="lambda: the event source (default: http)",
     )
     parser.add_argument("--stage", help="lambda: the API Gateway stage (rest: default prod; http: default $default)")
-    runtime_help = "lambda: in this process (default), or awslambdaric in a child with Lambda's REPORT lines"
+    runtime_help = (
+        "lambda: inproc (default: a minimal runtime loop; with --in-venv, in this process), or awslambdaric "
+        "with Lambda's REPORT lines"
+    )
     parser.add_argument("--runtime", choices=("inproc", "ric"), default="inproc", help=runtime_help)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=3000)
@@ -136,8 +139,8 @@ def add_mode_arguments(parser: argparse.ArgumentParser) -> None:
 def start_deployed(
     args: argparse.Namespace, root: Path, platform: isolation.Platform, tree: Path | None = None
 ) -> isolation.DeployedFunction | None:
-    # `root` holds the code (root/api) to build; `tree`, a tree built elsewhere, is run as it is.
-    """The deployed function (built, or cached), or None in --in-venv mode; says which mode either way."""
+    """The deployed function of `root`/api (packages cached), or of `tree`, a tree built elsewhere, run
+    as it is; None in --in-venv mode. Says which mode either way."""
     if args.in_venv:
         sys.stderr.write(f"emulate: {isolation.VENV_MODE}\n")
         return None
