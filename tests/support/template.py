@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from tests.support.deployed_packages import packages_for
 from tests.support.environment import development_environ
 from tests.support.paths import ROOT
 from tests.support.servers import Server, serve
@@ -101,6 +102,8 @@ DEPLOYED_ENV = {"SECRET_KEY": "operate-tests-secret-key-0123456789abcdef"}
 @contextmanager
 def emulator(root: Path, *args: str, **env: str) -> Iterator[Server]:
     """`scripts/emulate.py serve ARGS` for a project copy; `env` reaches the function through --env."""
+    if "--in-venv" not in args:
+        packages_for(root / "api")  # a first build of these pins happens here, not in the start-up wait
     env = {**DEPLOYED_ENV, "DATABASE_URL": f"sqlite:///{root}/data/app.sqlite3", **env}
     port = free_port()
     argv = [

@@ -1,10 +1,4 @@
-"""The deployed trees the emulator's default mode runs: packages built once per pin set and shared.
-
-The package cache (scripts/localplatform/deployed.py) is keyed on the requirements, the Python and
-the architecture, and filled atomically, so every test and worker that asks for the same pins
-reuses one build. Building here, before an emulator starts, keeps the build out of the emulator's
-start-up wait.
-"""
+"""The deployed trees the emulator's default mode runs: packages built once per pin set and shared."""
 
 from __future__ import annotations
 
@@ -12,34 +6,19 @@ from pathlib import Path
 
 import pytest
 
-from scripts.localplatform import deployed, isolation
-from scripts.predeploy.deployment_tree import NoWheelsError, Target
+from scripts.predeploy.deployment_tree import Target
+from tests.support.deployed_packages import packages_for, this_target
 from tests.support.paths import ROOT
-from tests.support.unavailable import unavailable
 
 
 @pytest.fixture(scope="session")
 def target() -> Target:
-    return deployed.this_machine(isolation.default_python())
-
-
-def packages_for(api: Path, target: Target) -> Path:
-    """The cached packages of `api/requirements.txt` (built now when new); unavailable without wheels."""
-    try:
-        return deployed.function_packages(api, target)
-    except NoWheelsError as exc:
-        unavailable(f"pip could not install api/requirements.txt for {target.label} (a package index?): {exc}")
-        raise
+    return this_target()
 
 
 @pytest.fixture(scope="session")
 def project_packages(target: Target) -> Path:
-    """The packages of this project's pins, and both runtimes, built once per run (read only)."""
-    for name in isolation.RUNTIMES.values():
-        try:
-            deployed.runtime_packages(isolation.runtime_pin(name), target)
-        except NoWheelsError as exc:
-            unavailable(f"pip could not install {name} for {target.label}: {exc}")
+    """The packages of this project's pins (and both runtimes), built once per run; read only."""
     return packages_for(ROOT / "api", target)
 
 

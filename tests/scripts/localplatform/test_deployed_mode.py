@@ -25,7 +25,7 @@ from scripts.predeploy.deployment_tree import PLATFORMS as WHEEL_PLATFORMS
 from scripts.predeploy.deployment_tree import Target
 from scripts.predeploy.interpreters import find_python
 from tests.scripts.checker import check
-from tests.scripts.localplatform.conftest import packages_for, without_pin
+from tests.scripts.localplatform.conftest import without_pin
 from tests.support.servers import Server
 from tests.support.template import add_backend_import, copy_project, emulator, write_vercel_json
 from tests.support.unavailable import unavailable
@@ -61,11 +61,10 @@ def diagnosis_of(server: Server) -> dict[str, Any]:
 
 @pytest.mark.parametrize("name", list(PLATFORMS))
 def test_a_removed_pin_is_the_diagnosis_and_restoring_it_is_healthy(
-    name: str, tmp_path: Path, target: Target, project_packages: Path
+    name: str, tmp_path: Path, project_packages: Path
 ) -> None:
     root = project(tmp_path)
     line = without_pin(root, "python-jose")
-    packages_for(root / "api", target)
     with emulator(root, *PLATFORMS[name]) as server:
         diagnosis = diagnosis_of(server)
         log = server.log.read_text(encoding="utf-8")
@@ -80,12 +79,9 @@ def test_a_removed_pin_is_the_diagnosis_and_restoring_it_is_healthy(
 
 
 @pytest.mark.parametrize("name", list(PLATFORMS))
-def test_libpass_removed_names_libpass_not_passlib(
-    name: str, tmp_path: Path, target: Target, project_packages: Path
-) -> None:
+def test_libpass_removed_names_libpass_not_passlib(name: str, tmp_path: Path, project_packages: Path) -> None:
     root = project(tmp_path)
     without_pin(root, "libpass")
-    packages_for(root / "api", target)
     with emulator(root, *PLATFORMS[name]) as server:
         diagnosis = diagnosis_of(server)
     assert (diagnosis["type"], diagnosis["module"]) == ("missing_dependency", "passlib")
@@ -172,12 +168,9 @@ def test_a_compiled_extension_of_the_other_architecture_names_both(
     assert f"runs on {target.arch}, Python {platform.python_version_tuple()[0]}." in diagnosis["hint"]
 
 
-def test_check_connection_reports_the_emulators_diagnosis_with_its_hint(
-    tmp_path: Path, target: Target, project_packages: Path
-) -> None:
+def test_check_connection_reports_the_emulators_diagnosis_with_its_hint(tmp_path: Path, project_packages: Path) -> None:
     root = project(tmp_path)
     without_pin(root, "python-jose")
-    packages_for(root / "api", target)
     with emulator(root, *PLATFORMS["lambda"]) as server:
         hint = diagnosis_of(server)["hint"]
         code, report, text = check(server.url, timeout=60)
