@@ -5,6 +5,17 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh
 export ENVIRONMENT="${ENVIRONMENT:-development}"
+# This loop imports from .venv, where a package api/requirements.txt does not pin still imports; the
+# deployed function would not load. The pre-deploy check's import scan (under a second) says so first.
+if ! imports=$(.venv/bin/python scripts/check_deps.py --only imports 2>&1); then
+  {
+    echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"
+    echo "WARNING: the code imports what api/requirements.txt does not provide: deployed, it would not load."
+    echo "It works here only because .venv has it. Pin it, then see the deployed view: scripts/emulate.py serve"
+    echo "$imports" | grep -E "ERROR|^ +[^ ]" || echo "$imports"
+    echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"
+  } >&2
+fi
 echo "serving on http://127.0.0.1:${PORT:-8000}  (status page: /, health: /api/health, status: /api/status, docs: /api/docs)" >&2
 # scripts/devserver.py: public/ at / (the status page, as Vercel serves it), the app everywhere else.
 # --no-proxy-headers: uvicorn would otherwise trust X-Forwarded-For from 127.0.0.1 and rewrite the

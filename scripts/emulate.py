@@ -6,9 +6,12 @@
 
 `invoke` builds an API Gateway REST (`rest`), HTTP API (`http`), ALB (`alb`) or Function URL
 (`url`) event, or reads one from a file (`-` for stdin), runs it through `index.handler` of the
-task root (default: this project's `api/`) in this process or through the real Lambda runtime
-client (`--runtime ric`, awslambdaric in a child process), and prints the response with its body
-decoded. Exit status: 0 on an answer, 1 on a 5xx with `--fail-on-5xx`, 2 when the runtime failed.
+task root (default: this project's `api/`, built as deployed: only api/requirements.txt, in an
+interpreter that sees nothing else; `--in-venv` imports it with the development venv instead) through
+a minimal runtime loop or the real Lambda runtime client (`--runtime ric`, awslambdaric), and prints
+the response with its body decoded. A `--task-root` that holds packages (an unzipped
+scripts/package_lambda.py zip, a `sam build` output) is run as it is. Exit status: 0 on an answer,
+1 on a 5xx with `--fail-on-5xx`, 2 when the runtime failed.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from scripts.localplatform import events, ric, serve  # noqa: E402
+from scripts.localplatform import events, isolation, ric, serve  # noqa: E402
 from scripts.localplatform.context import LocalContext  # noqa: E402
 from scripts.localplatform.functions import import_handler, in_process_variables  # noqa: E402
 
@@ -59,6 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     invoke.add_argument("--env-file", type=Path, help="NAME=VALUE lines for the function (# comments)")
     invoke.add_argument("--fail-on-5xx", action="store_true", help="exit 1 when the status is 5xx")
     invoke.add_argument("--raw", action="store_true", help="print the handler's return value as JSON")
+    serve.add_mode_arguments(invoke)
     # A local HTTP server in front of the function, as API Gateway/ALB or Vercel puts one.
     serve.add_arguments(commands.add_parser("serve", help="serve HTTP as the platform would"), ROOT)
     return parser
@@ -112,16 +116,24 @@ def run_invoke(args: argparse.Namespace) -> int:
     env = serve.function_env(args)
     task_root = args.task_root.resolve()
     serve.warn_invalid_settings("lambda", args.runtime, task_root, env, args.env_file)
+    built = isolation.is_built(task_root)
+    deployed = serve.start_deployed(args, task_root.parent, "lambda", task_root if built else None)
     try:
-        if args.runtime == "ric":
-            with ric.RicProcess(task_root, args.handler, env=env) as runtime:
-                response = runtime.invoke(event)
-                sys.stderr.write(runtime.output())
+        if deployed is not None or args.runtime == "ric":
+            root, command = (deployed.tree, deployed.command) if deployed is not None else (task_root, None)
+            with ric.RicProcess(root, args.handler, env=env, command=command) as runtime:
+                try:
+                    response = runtime.invoke(event)
+                finally:
+                    sys.stderr.write(runtime.output())
         else:
             response = invoke_in_process(task_root, args.handler, event, env)
     except (ric.InitError, ric.InvocationError) as exc:
         print(f"the runtime failed: {exc}", file=sys.stderr)
         return 2
+    finally:
+        if deployed is not None:
+            deployed.close()
     print(render(response) if not args.raw else json.dumps(response, indent=2))
     status = response.get("statusCode") if isinstance(response, dict) else None
     return 1 if args.fail_on_5xx and isinstance(status, int) and status >= 500 else 0

@@ -1,8 +1,9 @@
 """Turn a failed backend load into a diagnosis a person can act on, with secrets removed.
 
-The diagnosis says what failed (`type`), where (`module`), what to do (`hint`), and which
-requirements of `api/requirements.txt` are not installed at all. The traceback is kept apart so
-the fallback shows it only to a caller allowed to see it.
+The diagnosis says what failed (`type`), where (`module`), what to do (`hint`: for an import,
+failsafe/import_causes.py tells its causes apart), and which requirements of `api/requirements.txt`
+are not installed at all. The traceback is kept apart so the fallback shows it only to a caller
+allowed to see it.
 """
 
 from __future__ import annotations
@@ -15,46 +16,13 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from failsafe.import_causes import import_cause
 from failsafe.requirements import requirement_names
-
-# Import names whose distribution on PyPI has another name. A miss falls back to the import name
-# with '_' -> '-', which is right for most packages.
-DISTRIBUTIONS = {
-    "jose": "python-jose",
-    "jwt": "PyJWT",
-    "multipart": "python-multipart",
-    "python_multipart": "python-multipart",
-    "dotenv": "python-dotenv",
-    "dateutil": "python-dateutil",
-    "yaml": "PyYAML",
-    "PIL": "Pillow",
-    "cv2": "opencv-python-headless",
-    "sklearn": "scikit-learn",
-    "bs4": "beautifulsoup4",
-    "psycopg2": "psycopg2-binary",
-    "psycopg": "psycopg[binary]",
-    "argon2": "argon2-cffi",
-    "Crypto": "pycryptodome",
-    "email_validator": "email-validator",
-    "pydantic_settings": "pydantic-settings",
-    "pydantic_core": "pydantic-core",
-    "google": "protobuf",
-    "attr": "attrs",
-    "magic": "python-magic",
-    "OpenSSL": "pyOpenSSL",
-    "jinja2": "Jinja2",
-    "sqlalchemy": "SQLAlchemy",
-}
 
 _URL_CREDENTIALS = re.compile(r"\b([a-zA-Z][a-zA-Z0-9+.-]*://)[^/\s@]+@")
 _SECRET_NAME = r"[\w-]*(?:secret|password|passwd|pwd|token|api[_-]?key|private[_-]?key|credential)[\w-]*"  # noqa: S105
 _SECRET_ASSIGNMENT = re.compile(rf"(?i)\b({_SECRET_NAME})(\s*[=:]\s*)(['\"]?)[^\s'\",;&]+\3")
 _SECRET_ENV_NAME = re.compile(r"(?i)(secret|password|passwd|token|key|credential|database_url|redis_url|dsn)")
-
-
-def distribution_for(module: str) -> str:
-    top = module.split(".")[0]
-    return DISTRIBUTIONS.get(top, top.replace("_", "-"))
 
 
 def secret_values(environ: Mapping[str, str]) -> tuple[str, ...]:
@@ -135,13 +103,9 @@ def diagnose(exc: BaseException, api_dir: Path, secrets: Iterable[str] | None = 
         names = ", ".join(str(v) for v in variables)
         hint = f"set {names} to a valid value in the environment (see docs/configuration.md)"
         return Diagnosis("invalid_settings", message, _raising_module(exc, api_dir), hint, missing, trace)
-    if isinstance(exc, ModuleNotFoundError) and exc.name:
-        missing_top = exc.name.split(".")[0]
-        if (api_dir / missing_top).exists() or (api_dir / f"{missing_top}.py").exists():
-            hint = f"`{exc.name}` is part of this project but was not importable; check the deployed files"
-        else:
-            hint = f"add `{distribution_for(missing_top)}` to api/requirements.txt and redeploy"
-        return Diagnosis("missing_dependency", message, missing_top, hint, missing, trace)
+    cause = import_cause(exc, api_dir)
+    if cause is not None:
+        return Diagnosis(cause.type, message, cause.module, redact(cause.hint, secrets), missing, trace)
     if isinstance(exc, SyntaxError):
         broken = _module_of_file(exc.filename, api_dir) or _raising_module(exc, api_dir)
         where = f"{exc.filename}:{exc.lineno}" if exc.filename else "the module"
@@ -153,9 +117,7 @@ def diagnose(exc: BaseException, api_dir: Path, secrets: Iterable[str] | None = 
         hint = f"`{module}` called sys.exit() while being imported; raise an exception instead"
         return Diagnosis("system_exit", message, module, hint, missing, trace)
     if isinstance(exc, ImportError):
-        hint = (
-            f"`{exc.name or module}` could not be imported; check that api/requirements.txt pins a compatible version"
-        )
+        hint = f"`{exc.name or module}` could not be imported; see the message (and the log for the traceback)"
         return Diagnosis("import_error", message, exc.name or module, hint, missing, trace)
     hint = f"`{module}` raised {type(exc).__name__} while loading; see the message (and the log for the traceback)"
     return Diagnosis("import_exception", message, module, hint, missing, trace)

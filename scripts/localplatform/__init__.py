@@ -6,7 +6,11 @@
 - `events`: API Gateway REST/HTTP API, ALB and Function URL events, built from a method and a path.
 - `context`: Lambda's context object for a handler called in this process.
 - `functions`: the function behind `emulate.py`, imported into this process or run by `ric`.
+- `deployed`: the function's tree as the platform's build makes it (packages cached per pin set).
+- `isolation`: the emulator's modes; `isolated`: the script that starts a runtime in an interpreter
+  that sees the tree and nothing else.
 
-Everything here is standard library in the parent process; the child's Python must have the
-runtime package installed (`awslambdaric` or `vercel-runtime`, both in requirements-dev.txt).
+Everything here is standard library in the parent process. In the deployed mode the runtime
+packages (`awslambdaric`, `vercel-runtime`, pinned in requirements-dev.txt) are installed into a
+folder of their own for the child; with `--in-venv` the child's Python must have them installed.
 """

@@ -101,9 +101,11 @@ class RicFunction:
         memory_mb: int = 512,
         timeout_s: float = 30.0,
         log: TextIO = sys.stderr,
+        command: list[str] | None = None,
     ) -> None:
         self.task_root, self.handler, self.env, self.memory_mb, self.log = task_root, handler, env, memory_mb, log
         self.timeout_s = timeout_s
+        self.command = command  # None: this Python's awslambdaric; else the isolated runtime
         self._lock = threading.Lock()
         self._runtime: ric.RicProcess | None = None
         self._init_ms: float | None = None  # reported once, on the first invocation after a cold start
@@ -115,7 +117,9 @@ class RicFunction:
             return runtime
         self._discard()
         started = time.perf_counter()
-        runtime = ric.RicProcess(self.task_root, self.handler, env=self.env, memory_mb=self.memory_mb)
+        runtime = ric.RicProcess(
+            self.task_root, self.handler, env=self.env, memory_mb=self.memory_mb, command=self.command
+        )
         self._runtime, self._printed = runtime.start(), 0
         try:
             runtime.wait_initialized()

@@ -13,6 +13,7 @@ from typing import Any
 from scripts.localplatform import events
 from scripts.localplatform.functions import InProcessFunction, Invocation, RicFunction
 from scripts.localplatform.gateway import Gateway, Headers, HttpResponse
+from scripts.localplatform.isolation import DeployedFunction
 from scripts.localplatform.static import public_file, static_response
 from scripts.localplatform.vercel import UnrecoverableError, VercelProcess
 from scripts.localplatform.vercelconfig import VercelRoutes
@@ -35,6 +36,7 @@ class LambdaPlatform:
         env: dict[str, str],
         memory_mb: int = 512,
         log: Any = sys.stderr,
+        deployed: DeployedFunction | None = None,
     ) -> None:
         if fmt not in events.FORMATS:
             raise ValueError(f"unknown event format {fmt!r}")
@@ -42,11 +44,14 @@ class LambdaPlatform:
         self.public = root / "public" if (root / "public").is_dir() else None
         self.log = log
         task_root = root / "api"
-        self.function: InProcessFunction | RicFunction = (
-            RicFunction(task_root, handler, env, memory_mb, log=log)
-            if runtime == "ric"
-            else InProcessFunction(task_root, handler, env, memory_mb)
-        )
+        self.deployed = deployed
+        self.function: InProcessFunction | RicFunction
+        if deployed is not None:  # a child process either way: the isolated interpreter
+            self.function = RicFunction(deployed.tree, handler, env, memory_mb, log=log, command=deployed.command)
+        elif runtime == "ric":
+            self.function = RicFunction(task_root, handler, env, memory_mb, log=log)
+        else:
+            self.function = InProcessFunction(task_root, handler, env, memory_mb)
         where = f"stage /{self.gateway.stage}" if self.gateway.stage else "no stage"
         self.name = f"lambda ({fmt}, {where}, {runtime})"
 
@@ -73,13 +78,17 @@ class LambdaPlatform:
 
     def close(self) -> None:
         self.function.close()
+        if self.deployed is not None:
+            self.deployed.close()
 
 
 class VercelPlatform:
     name = "vercel"
 
-    def __init__(self, root: Path, env: dict[str, str], log: Any = sys.stderr) -> None:
-        self.root, self.env, self.log = root, env, log
+    def __init__(
+        self, root: Path, env: dict[str, str], log: Any = sys.stderr, deployed: DeployedFunction | None = None
+    ) -> None:
+        self.root, self.env, self.log, self.deployed = root, env, log, deployed
         self.routes = VercelRoutes.load(root)
         self._lock = threading.Lock()
         self._process: VercelProcess | None = None
@@ -94,7 +103,11 @@ class VercelPlatform:
                     self.log.write(process.output())
                     process.close()
                 self._process, self._printed = None, 0
-                process = VercelProcess(self.root, env=self.env).start()
+                if self.deployed is not None:
+                    process = VercelProcess(self.deployed.tree, env=self.env, command=self.deployed.command)
+                else:
+                    process = VercelProcess(self.root, env=self.env)
+                process = process.start()
                 self._process = process
             return process
 
@@ -171,6 +184,8 @@ class VercelPlatform:
             if self._process is not None:
                 self._process.close()
                 self._process = None
+        if self.deployed is not None:
+            self.deployed.close()
 
 
 def _internal(name: str) -> bool:

@@ -8,6 +8,8 @@ at the loopback stand-in. Import failures reach the caller as Lambda reports the
 
 Any task root works (a `sam build` output too): `python` only needs `awslambdaric` installed; the
 task root comes first on `sys.path`, so packages vendored into it win over the interpreter's own.
+`command` replaces `python -m awslambdaric`: the emulator starts an isolated interpreter that sees
+the task root and nothing else (scripts/localplatform/isolated.py).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -86,8 +88,11 @@ class RicProcess:
         python: str = sys.executable,
         function_name: str = "local-function",
         memory_mb: int = 512,
+        command: Sequence[str] | None = None,
     ) -> None:
         self.task_root = Path(task_root).resolve()
+        # What starts the runtime (the handler is appended): by default this Python's awslambdaric.
+        self.command = list(command) if command is not None else [python, "-m", "awslambdaric"]
         self.handler = handler
         self.extra_env = dict(env or {})
         self.python = python
@@ -111,7 +116,7 @@ class RicProcess:
         )
         env.update(self.extra_env)
         self.process = subprocess.Popen(
-            [self.python, "-m", "awslambdaric", self.handler],
+            [*self.command, self.handler],
             cwd=self.task_root,
             env=env,
             stdin=subprocess.DEVNULL,

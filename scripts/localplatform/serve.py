@@ -18,7 +18,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Protocol
 
-from scripts.localplatform import settings_check
+from scripts.localplatform import isolation, settings_check
 from scripts.localplatform.gateway import Headers, HttpResponse
 
 HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "content-length", "date", "server"}
@@ -96,7 +96,10 @@ def add_arguments(parser: argparse.ArgumentParser, root: Path) -> None:
         help="lambda: the event source (default: http)",
     )
     parser.add_argument("--stage", help="lambda: the API Gateway stage (rest: default prod; http: default $default)")
-    runtime_help = "lambda: in this process (default), or awslambdaric in a child with Lambda's REPORT lines"
+    runtime_help = (
+        "lambda: inproc (default: a minimal runtime loop; with --in-venv, in this process), or awslambdaric "
+        "with Lambda's REPORT lines"
+    )
     parser.add_argument("--runtime", choices=("inproc", "ric"), default="inproc", help=runtime_help)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=3000)
@@ -111,6 +114,42 @@ def add_arguments(parser: argparse.ArgumentParser, root: Path) -> None:
         help="a variable for the function (repeat); only these and --env-file reach it",
     )
     parser.add_argument("--env-file", type=Path, help="NAME=VALUE lines for the function (# comments)")
+    add_mode_arguments(parser)
+    parser.add_argument(
+        "--tree",
+        type=Path,
+        help="deployed mode: run this built tree as it is (Lambda: a task root; Vercel: api/ and _vendor/)",
+    )
+
+
+def add_mode_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--in-venv",
+        action="store_true",
+        help="run api/ with the development venv's packages (fast restarts; blind to a missing requirement) "
+        "instead of the deployed tree",
+    )
+    parser.add_argument(
+        "--python",
+        default=isolation.default_python(),
+        help="deployed mode: the runtime's Python version (default: this one's)",
+    )
+
+
+def start_deployed(
+    args: argparse.Namespace, root: Path, platform: isolation.Platform, tree: Path | None = None
+) -> isolation.DeployedFunction | None:
+    """The deployed function of `root`/api (packages cached), or of `tree`, a tree built elsewhere, run
+    as it is; None in --in-venv mode. Says which mode either way."""
+    if args.in_venv:
+        sys.stderr.write(f"emulate: {isolation.VENV_MODE}\n")
+        return None
+    sys.stderr.write("emulate: building the function's tree (packages are cached: rebuilt when the pins change)\n")
+    sys.stderr.flush()
+    function = isolation.build(root / "api", platform, args.runtime, args.python, tree)
+    sys.stderr.write(f"emulate: {function.describe()}\n")
+    sys.stderr.flush()
+    return function
 
 
 def function_env(args: argparse.Namespace) -> dict[str, str]:
@@ -143,11 +182,14 @@ def run(args: argparse.Namespace) -> int:
     root = args.project_root.resolve()
     env = function_env(args)
     warn_invalid_settings(args.platform, args.runtime, root / "api", env, args.env_file)
+    if args.format in ("alb", "url") and args.stage and args.platform == "lambda":
+        raise SystemExit(f"--stage applies to rest and http, not {args.format}")
+    deployed = start_deployed(args, root, args.platform, args.tree)
     if args.platform == "vercel":
-        platform: Platform = VercelPlatform(root, env)
+        platform: Platform = VercelPlatform(root, env, deployed=deployed)
     else:
-        if args.format in ("alb", "url") and args.stage:
-            raise SystemExit(f"--stage applies to rest and http, not {args.format}")
-        platform = LambdaPlatform(root, args.format, args.stage, args.runtime, args.handler, env, args.memory_mb)
+        platform = LambdaPlatform(
+            root, args.format, args.stage, args.runtime, args.handler, env, args.memory_mb, deployed=deployed
+        )
     serve(platform, args.host, args.port)
     return 0

@@ -23,7 +23,7 @@ import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -67,8 +67,12 @@ class VercelProcess:
         variable: str = "app",
         env: Mapping[str, str] | None = None,
         python: str = sys.executable,
+        command: Sequence[str] | None = None,
     ) -> None:
         self.project_root = Path(project_root).resolve()
+        # What starts the shim: by default this Python imports the trampoline (vercel-runtime installed
+        # beside the project's packages); the emulator passes an isolated interpreter instead.
+        self.command = list(command) if command is not None else [python, "-c", TRAMPOLINE]
         self.entrypoint = entrypoint
         self.variable = variable
         self.extra_env = dict(env or {})
@@ -109,7 +113,7 @@ class VercelProcess:
         self._reader.start()
         with self._log.open("wb") as log:
             self.process = subprocess.Popen(
-                [self.python, "-c", TRAMPOLINE],
+                self.command,
                 cwd=self.project_root,
                 env=self.environment(),
                 stdin=subprocess.DEVNULL,

@@ -96,6 +96,9 @@ COMMANDS: dict[str, Entry] = {
     f"{EMULATE} serve --platform lambda --format alb --port 3000 --env-file emulate.env": Server(
         3000, setup=(ENV_FILE,)
     ),
+    f"{EMULATE} serve --platform lambda --format http --port 3000 --env-file emulate.env --in-venv": Server(
+        3000, setup=(ENV_FILE,)
+    ),
     f"{EMULATE} invoke --format http --method GET --path /api/health --env-file emulate.env": Run(
         expect='"status": "healthy"', setup=(ENV_FILE,)
     ),

@@ -9,26 +9,6 @@ from typing import Any
 DRIVER = Path(__file__).resolve().parent / "drive_entry.py"
 
 
-def add_backend_import(root: Path, module_source: str, name: str = "broken") -> None:
-    """Make `backend_app` import a module with the given source while it loads."""
-    (root / "api" / "backend_app" / "routes" / f"{name}.py").write_text(module_source)
-    init = root / "api" / "backend_app" / "__init__.py"
-    text = init.read_text()
-    init.write_text(
-        text.replace(
-            "from backend_app.main", f"import backend_app.routes.{name}  # noqa: F401\nfrom backend_app.main", 1
-        )
-    )
-
-
-def add_import(module: Path, line: str) -> None:
-    """Add an import statement to a module of a copied tree, below its `__future__` import."""
-    text = module.read_text()
-    future = "from __future__ import annotations\n"
-    assert future in text, module
-    module.write_text(text.replace(future, future + line, 1))
-
-
 def shadow_missing(dest: Path, *modules: str) -> Path:
     """A directory for the front of sys.path whose packages raise ModuleNotFoundError, as a missing one does."""
     shadow = dest / "shadow"

@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-from failsafe.diagnosis import diagnose, distribution_for, redact, secret_values
+from failsafe.diagnosis import diagnose, redact, secret_values
 from failsafe.diagnostics_token import MAX_CLIENTS, MAX_WRONG, WINDOW_S, DiagnosticsToken
 from failsafe.lambda_entry import LambdaEntry
 from failsafe.loader import API_DIR, BackendGate
@@ -87,22 +87,6 @@ def test_redaction_of_secret_environment_values() -> None:
         "x value-from-env-123 y", secret_values({"MY_TOKEN": "value-from-env-123"})
     )
     assert "harmless-value" in redact("x harmless-value y", secret_values({"REGION": "harmless-value"}))
-
-
-@pytest.mark.parametrize(
-    ("module", "dist"),
-    [
-        ("jose", "python-jose"),
-        ("multipart", "python-multipart"),
-        ("yaml", "PyYAML"),
-        ("jwt", "PyJWT"),
-        ("redis", "redis"),
-        ("pydantic_settings", "pydantic-settings"),
-        ("jose.jwt", "python-jose"),
-    ],
-)
-def test_well_known_modules_map_to_their_distribution(module: str, dist: str) -> None:
-    assert distribution_for(module) == dist
 
 
 def test_diagnosis_of_an_error_json_has_no_traceback_by_default(tmp_path: Path) -> None:

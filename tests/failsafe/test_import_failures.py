@@ -13,15 +13,10 @@ from typing import Any
 
 import pytest
 
-from tests.failsafe.conftest import (
-    add_backend_import,
-    add_import,
-    drive,
-    shadow_missing,
-)
+from tests.failsafe.conftest import drive, shadow_missing
 from tests.support.environment import development_environ
 from tests.support.paths import ROOT
-from tests.support.template import copy_project
+from tests.support.template import add_backend_import, add_import, copy_project
 
 
 @dataclass
@@ -36,11 +31,16 @@ class Case:
     missing_import_in: str | None = None  # a module of api/ that gets `import notinstalledpkg`
 
 
+def absent_hint(module: str, dist: str) -> str:
+    """A pinned package the function cannot import (here: shadowed) is missing from what was deployed."""
+    return f"`{dist}` is pinned in api/requirements.txt but `{module}` is not in the deployed bundle"
+
+
 CASES = {
-    "missing package": Case(
-        "missing_dependency",
+    "pinned package not importable": Case(
+        "absent_from_bundle",
         "jose",
-        "add `python-jose` to api/requirements.txt",
+        "`python-jose` is pinned in api/requirements.txt but `jose` is not in the deployed bundle",
         broken_source="import jose  # noqa: F401\n",
         shadow=("jose",),
     ),
@@ -64,21 +64,20 @@ CASES = {
         "invalid_settings", "backend_app.core.config", "DEBUG", env={"DEBUG": "maybe-ish"}, absent=("maybe-ish",)
     ),
     "FastAPI not importable": Case(
-        "missing_dependency", "fastapi", "add `fastapi` to api/requirements.txt", shadow=("fastapi",)
+        "absent_from_bundle", "fastapi", absent_hint("fastapi", "fastapi"), shadow=("fastapi",)
     ),
-    "Mangum not importable": Case(
-        "missing_dependency", "mangum", "add `mangum` to api/requirements.txt", shadow=("mangum",)
-    ),
+    "Mangum not importable": Case("absent_from_bundle", "mangum", absent_hint("mangum", "mangum"), shadow=("mangum",)),
 }
 
 # A deploy's settings, never contacted at load: the backend imports what they configure.
 SQLITE = {"ENVIRONMENT": "production", "SECRET_KEY": "s" * 32, "DATABASE_URL": "sqlite:///unused.sqlite3"}
 POSTGRES = {**SQLITE, "DATABASE_URL": "postgresql://app@127.0.0.1:1/app"}
 REDIS = {**SQLITE, "REDIS_URL": "redis://127.0.0.1:1/0"}
-# Each package the configured backend imports itself, missing: (module, distribution, settings).
+# Each pinned package the configured backend imports itself, not importable: (module, distribution,
+# settings). The distribution is the one whose metadata installs the module (`passlib`: libpass).
 PACKAGES = [
     ("jose", "python-jose", SQLITE),
-    ("passlib", "passlib", SQLITE),
+    ("passlib", "libpass", SQLITE),
     ("argon2", "argon2-cffi", SQLITE),
     ("bcrypt", "bcrypt", SQLITE),
     ("python_multipart", "python-multipart", SQLITE),
@@ -89,9 +88,7 @@ PACKAGES = [
 ]
 for module, dist, settings in PACKAGES:
     name = f"{module} not importable" + (" with REDIS_URL" if "REDIS_URL" in settings else "")
-    CASES[name] = Case(
-        "missing_dependency", module, f"add `{dist}` to api/requirements.txt", shadow=(module,), env=settings
-    )
+    CASES[name] = Case("absent_from_bundle", module, absent_hint(module, dist), shadow=(module,), env=settings)
 # Every router module, and a module of each backend package, with an import that cannot succeed.
 for path in (
     "routes/health.py",
@@ -191,7 +188,7 @@ def test_traceback_is_shown_with_debug_or_the_diagnostics_token(tmp_path: Path) 
     assert "Traceback" in debug["asgi"]["/api/health"]["body"]["diagnosis"]["traceback"]
 
 
-def test_missing_requirements_lists_what_is_not_installed(tmp_path: Path) -> None:
+def test_a_pinned_distribution_that_is_not_installed_is_absent_from_the_bundle(tmp_path: Path) -> None:
     root = copy_project(tmp_path, public=False)
     requirements = root / "api" / "requirements.txt"
     requirements.write_text(requirements.read_text() + "definitely-not-installed-dist==1.0\n")
@@ -200,7 +197,9 @@ def test_missing_requirements_lists_what_is_not_installed(tmp_path: Path) -> Non
     diagnosis = results["asgi"]["/api/status"]["body"]["diagnosis"]
     assert diagnosis["missing_requirements"] == ["definitely-not-installed-dist"]
     assert diagnosis["module"] == "definitely_not_installed_dist"
-    assert "add `definitely-not-installed-dist` to api/requirements.txt" in diagnosis["hint"]
+    assert diagnosis["type"] == "absent_from_bundle"
+    assert absent_hint("definitely_not_installed_dist", "definitely-not-installed-dist") in diagnosis["hint"]
+    assert "add `" not in diagnosis["hint"]  # it is pinned already: adding it again would change nothing
 
 
 def test_healthy_backend_through_the_same_driver() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import httpx
@@ -11,6 +12,7 @@ from tests.support.environment import development_environ
 from tests.support.paths import ROOT
 from tests.support.servers import serve
 from tests.support.sockets import free_port
+from tests.support.template import add_import, copy_project
 
 
 def test_dev_sh_serves_public_at_the_root_and_logs_each_request_once(tmp_path: Path) -> None:
@@ -44,3 +46,23 @@ def test_dev_sh_serves_public_at_the_root_and_logs_each_request_once(tmp_path: P
     for path in ("/", "/status.css", "/api/health", "/no-such-file"):
         assert sum(line.get("path") == path for line in lines) == 1, (path, log)
     assert '"GET /api/health HTTP/1.1"' not in log  # uvicorn's own access line is off
+
+
+def test_dev_sh_warns_at_start_when_the_code_imports_an_unpinned_package(tmp_path: Path) -> None:
+    # A copy of the project with the same requirements (bootstrap installs nothing) and the same .venv.
+    root = copy_project(tmp_path / "project")
+    for name in ("scripts", "requirements-dev.txt", "vercel.json"):
+        source = ROOT / name
+        (shutil.copytree if source.is_dir() else shutil.copy)(source, root / name)
+    (root / ".venv").symlink_to((ROOT / ".venv").resolve(), target_is_directory=True)
+    add_import(root / "api" / "backend_app" / "routes" / "health.py", "import yaml  # noqa: F401\n")
+    port = free_port()
+    env = development_environ(PORT=str(port), REDIS_URL="", DATABASE_URL=f"sqlite:///{tmp_path}/app.sqlite3")
+    dev = ["bash", str(root / "scripts" / "dev.sh")]
+    with serve(dev, port, env=env, cwd=root, wait_for="/api/health", log=tmp_path / "server.log") as server:
+        health = httpx.get(server.url + "/api/health")
+    log = server.log.read_text()
+    assert health.status_code == 200  # .venv has PyYAML: the quick loop still serves ...
+    assert "WARNING: the code imports what api/requirements.txt does not provide" in log  # ... and says so
+    assert "`yaml` is imported (api/backend_app/routes/health.py" in log
+    assert log.index("WARNING") < log.index("serving on")  # at start, before anything else

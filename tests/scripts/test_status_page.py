@@ -94,9 +94,9 @@ def test_broken_backend_shows_the_missing_module_and_the_hint(browser: str, brok
 def test_degraded_backend_names_the_services_on_a_fallback(browser: str, tmp_path: Path) -> None:
     root = copy_project(tmp_path)
     write_vercel_json(root)
-    with emulator(
-        root, "--platform", "vercel", REDIS_URL=f"redis://127.0.0.1:{free_port()}/0", **WITHOUT_BYTECODE
-    ) as server:
+    # --in-venv: api/ as it is, without bytecode (the deployed tree ships it, as vercel.json asks).
+    redis_url = f"redis://127.0.0.1:{free_port()}/0"
+    with emulator(root, "--platform", "vercel", "--in-venv", REDIS_URL=redis_url, **WITHOUT_BYTECODE) as server:
         shot = artifact("status-degraded.png")
         page = render(browser, server.url + "/", shot)
     assert visible(page, "state") == "degraded"

@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from tests.support.deployed_packages import packages_for
 from tests.support.environment import development_environ
 from tests.support.paths import ROOT
 from tests.support.servers import Server, serve
@@ -38,6 +39,26 @@ def break_backend(root: Path, module: str = MISSING_PACKAGE) -> None:
     (routes / "billing.py").write_text(f"import {module}  # noqa: F401\n")
     init = root / "api" / "backend_app" / "__init__.py"
     init.write_text("import backend_app.routes.billing  # noqa: F401\n" + init.read_text())
+
+
+def add_backend_import(root: Path, module_source: str, name: str = "broken") -> None:
+    """Make `backend_app` import a module with the given source while it loads."""
+    (root / "api" / "backend_app" / "routes" / f"{name}.py").write_text(module_source)
+    init = root / "api" / "backend_app" / "__init__.py"
+    text = init.read_text()
+    init.write_text(
+        text.replace(
+            "from backend_app.main", f"import backend_app.routes.{name}  # noqa: F401\nfrom backend_app.main", 1
+        )
+    )
+
+
+def add_import(module: Path, line: str) -> None:
+    """Add an import statement to a module of a copied tree, below its `__future__` import."""
+    text = module.read_text()
+    future = "from __future__ import annotations\n"
+    assert future in text, module
+    module.write_text(text.replace(future, future + line, 1))
 
 
 @contextmanager
@@ -81,6 +102,8 @@ DEPLOYED_ENV = {"SECRET_KEY": "operate-tests-secret-key-0123456789abcdef"}
 @contextmanager
 def emulator(root: Path, *args: str, **env: str) -> Iterator[Server]:
     """`scripts/emulate.py serve ARGS` for a project copy; `env` reaches the function through --env."""
+    if "--in-venv" not in args:
+        packages_for(root / "api")  # a first build of these pins happens here, not in the start-up wait
     env = {**DEPLOYED_ENV, "DATABASE_URL": f"sqlite:///{root}/data/app.sqlite3", **env}
     port = free_port()
     argv = [

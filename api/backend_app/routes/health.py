@@ -30,9 +30,15 @@ async def health(registry: StatusDep) -> JSONResponse:
 @router.head("/status", operation_id="status_head", summary="Status without a body")
 @router.get("/status", operation_id="status", summary="What this instance runs on, and why")
 async def status(registry: StatusDep, settings: SettingsDep) -> JSONResponse:
-    """Environment, platform, version, cold-start facts, each service and any warnings."""
+    """Environment, platform, version, cold-start facts, each service and any warnings.
+
+    A degraded service whose retry time has passed is probed first (one probe at a time, bounded by
+    the service's timeouts), so a Redis that came back reads healthy on this read, not on the next
+    request that happens to use it.
+    """
     # A JSONResponse, not a `dict` return type: FastAPI would run the document through
     # `jsonable_encoder` first, on the path load balancers and the status page poll.
+    await registry.recheck()
     snapshot = registry.snapshot()
     document = status_document(
         status=registry.overall(snapshot),

@@ -41,6 +41,10 @@ class Breaker:
         self._probing = True
         return True
 
+    def due(self) -> bool:
+        """Open, its retry time passed and no probe in flight: a probe now would be the next one."""
+        return self.state == "open" and not self._probing and time.monotonic() >= self._open_until
+
     def success(self, latency_ms: float) -> None:
         if self.state == "open":
             log.warning("%s answers again; leaving the fallback", self.name)

@@ -66,6 +66,7 @@ class ServiceContainer:
         registry.register("cache", shared.status)
         registry.register("rate_limiter", shared.status)
         registry.add_warnings(shared.warnings)
+        registry.add_recheck(shared.recheck)
         registry.register("database", self.database.status)
         registry.add_warnings(self.database.warnings)
         if self.settings.secret_key is None:

@@ -37,6 +37,12 @@ class RedisStatus:
         note = "not contacted yet" if view.state == "unknown" else None
         return ServiceStatus("redis", "redis", healthy=True, shared=True, latency_ms=view.latency_ms, detail=note)
 
+    async def recheck(self) -> None:
+        """Probe Redis once its retry time has passed, so a status read sees it back without waiting for
+        a request that uses it. Bounded by the connector's timeouts; the breaker lets one probe run at a time."""
+        if self.connector is not None and self.connector.breaker.due():
+            await self.connector.ping()
+
     def warnings(self) -> list[str]:
         if not self.settings.rate_limit_enabled:
             return ["rate limiting is off (RATE_LIMIT_ENABLED=false)"]

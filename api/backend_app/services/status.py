@@ -1,12 +1,13 @@
 """The status registry: what each service runs on now, and the warnings, for /api/status and /api/health.
 
 Services report their last known state through a provider function; reading it does no I/O,
-so health stays as fast as a hello-world route.
+so health stays as fast as a hello-world route. `/api/status` first lets a degraded service whose
+retry time has passed probe again (`recheck`), so a service that came back reads healthy there.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import NamedTuple
 
 
@@ -24,18 +25,29 @@ class ServiceStatus(NamedTuple):
 
 StatusProvider = Callable[[], ServiceStatus]
 WarningProvider = Callable[[], list[str]]
+Recheck = Callable[[], Awaitable[None]]
 
 
 class StatusRegistry:
     def __init__(self) -> None:
         self._services: dict[str, StatusProvider] = {}
         self._warnings: list[WarningProvider] = []
+        self._rechecks: list[Recheck] = []
 
     def register(self, name: str, provider: StatusProvider) -> None:
         self._services[name] = provider
 
     def add_warnings(self, provider: WarningProvider) -> None:
         self._warnings.append(provider)
+
+    def add_recheck(self, recheck: Recheck) -> None:
+        """A service's probe of a degraded state whose retry time has passed (bounded by its own timeouts)."""
+        self._rechecks.append(recheck)
+
+    async def recheck(self) -> None:
+        """Let each degraded service whose retry time has passed try again (`/api/status` reads after this)."""
+        for recheck in self._rechecks:
+            await recheck()
 
     def snapshot(self) -> dict[str, ServiceStatus]:
         return {name: provider() for name, provider in self._services.items()}

@@ -161,3 +161,26 @@ async def test_after_the_window_one_request_probes_and_the_others_do_not_wait(bl
     durations.sort()
     assert durations[-1] >= op_s  # the one probe waited for its timeout...
     assert durations[-2] < op_s / 2  # ...and nobody else did
+
+
+async def test_a_status_read_alone_sees_redis_back_after_its_retry_time(
+    redis_server: Callable[..., RedisProcess], key_prefix: str
+) -> None:
+    server = redis_server()
+    window_s = 1.0
+    config = settings(
+        redis_url=server.url,
+        redis_key_prefix=key_prefix,
+        redis_retry_after_s=window_s,
+        rate_limit_default="100000/minute",
+    )
+    async with gate_client(config) as client:
+        assert (await client.get("/api/x")).status_code == 404  # the rate limiter uses Redis
+        server.stop()
+        assert (await client.get("/api/x")).status_code == 404  # ... finds it gone, and falls back
+        assert (await _status(client))["status"] == "degraded"
+        server.start()
+        await anyio.sleep(window_s + 0.2)  # past the retry time; no request uses Redis meanwhile
+        status = await _status(client)  # status and health are not rate limited: this read alone
+    assert status["status"] == "healthy"
+    assert status["services"]["rate_limiter"]["backend"] == "redis"  # type: ignore[index]
