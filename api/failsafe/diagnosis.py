@@ -46,6 +46,14 @@ DISTRIBUTIONS = {
     "sqlalchemy": "SQLAlchemy",
 }
 
+# Parts of a namespace package that only an extra installs (the package itself comes with FastAPI):
+# the hint names the extra. Imported when tracing is on (backend_app.core.tracing).
+EXTRAS = {
+    "opentelemetry.sdk": "fastapi[opentelemetry]",
+    "opentelemetry.exporter": "fastapi[opentelemetry]",
+    "opentelemetry.proto": "fastapi[opentelemetry]",
+}
+
 _URL_CREDENTIALS = re.compile(r"\b([a-zA-Z][a-zA-Z0-9+.-]*://)[^/\s@]+@")
 _SECRET_NAME = r"[\w-]*(?:secret|password|passwd|pwd|token|api[_-]?key|private[_-]?key|credential)[\w-]*"  # noqa: S105
 _SECRET_ASSIGNMENT = re.compile(rf"(?i)\b({_SECRET_NAME})(\s*[=:]\s*)(['\"]?)[^\s'\",;&]+\3")
@@ -136,6 +144,10 @@ def diagnose(exc: BaseException, api_dir: Path, secrets: Iterable[str] | None = 
         hint = f"set {names} to a valid value in the environment (see docs/configuration.md)"
         return Diagnosis("invalid_settings", message, _raising_module(exc, api_dir), hint, missing, trace)
     if isinstance(exc, ModuleNotFoundError) and exc.name:
+        part = next((p for p in EXTRAS if exc.name == p or exc.name.startswith(p + ".")), None)
+        if part is not None:
+            hint = f"add `{EXTRAS[part]}` to api/requirements.txt (pinned as the package is) and redeploy"
+            return Diagnosis("missing_dependency", message, part, hint, missing, trace)
         missing_top = exc.name.split(".")[0]
         if (api_dir / missing_top).exists() or (api_dir / f"{missing_top}.py").exists():
             hint = f"`{exc.name}` is part of this project but was not importable; check the deployed files"

@@ -40,11 +40,22 @@ from failsafe.policies.path_prefix import PathPrefix
 from failsafe.policies.security_headers import api_headers
 from failsafe.request_id import client_request_id, request_id_for, request_id_var
 from failsafe.status import RUNTIME
+from failsafe.trace_context import trace_id_for, trace_id_var
 
 log = get_logger("request")  # the logger of the lines about a request, the access line's too
 
 # The request headers any concern reads, found in one pass over the list.
-_WANTED = frozenset({b"content-length", b"origin", b"access-control-request-method", b"x-vercel-id", b"x-request-id"})
+_WANTED = frozenset(
+    {
+        b"content-length",
+        b"origin",
+        b"access-control-request-method",
+        b"x-vercel-id",
+        b"x-request-id",
+        b"traceparent",
+        b"x-amzn-trace-id",
+    }
+)
 
 
 class HardeningLayer:
@@ -58,6 +69,7 @@ class HardeningLayer:
         deadline: Deadline,
         body_limit: BodyLimit,
         prefix: PathPrefix,
+        tracing: bool = False,
     ) -> None:
         self.app = app
         self.platform = platform
@@ -66,6 +78,7 @@ class HardeningLayer:
         self.deadline = deadline
         self.body_limit = body_limit
         self.prefix = prefix
+        self.tracing = tracing  # a trace id for each request's log lines (failsafe.trace_context)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -75,6 +88,9 @@ class HardeningLayer:
         request_id = request_id_for(scope, headers, self.platform)
         client_id = client_request_id(headers)
         token = request_id_var.set(request_id)
+        trace_token = (
+            trace_id_var.set(trace_id_for(headers, on_lambda=self.platform == "lambda")) if self.tracing else None
+        )
         cold = RUNTIME.count_invocation() == 1
         started = time.perf_counter()
         method = scope.get("method")
@@ -159,6 +175,8 @@ class HardeningLayer:
         finally:
             log_request(scope, status, started, cold=cold, platform=self.platform, failed=failed, client_id=client_id)
             request_id_var.reset(token)
+            if trace_token is not None:
+                trace_id_var.reset(trace_token)
 
 
 def harden(app: ASGIApp, options: Options) -> HardeningLayer:
@@ -177,4 +195,5 @@ def harden(app: ASGIApp, options: Options) -> HardeningLayer:
         deadline=Deadline(options.request_timeout_s),
         body_limit=BodyLimit(max(1, options.max_body_bytes)),
         prefix=PathPrefix(options.api_base_path),
+        tracing=options.tracing,
     )

@@ -1,10 +1,12 @@
 """Structured logs: one JSON object per line, written to stderr (on Vercel: handed to the runtime's handler).
 
 Log-based alarms (the SAM template's metric filter) read `level`; every line carries the request
-id of the request it belongs to. On Vercel, `vercel-runtime` wraps `sys.stderr` as a stream without
-levels and puts a handler on the root logger that sends each record over IPC with its level
-(`info`, `warn`, `error`): there each line goes to that handler as a record of its own level, so
-the platform's log view filters by level, and the text stays the same JSON line.
+id of the request it belongs to, and its `trace_id` when tracing is on (failsafe.trace_context).
+
+On Vercel, `vercel-runtime` wraps `sys.stderr` as a stream without levels and puts a handler on the
+root logger that sends each record over IPC with its level (`info`, `warn`, `error`): there each
+line goes to that handler as a record of its own level, so the platform's log view filters by
+level, and the text stays the same JSON line.
 
 Nothing here ever logs a header value, a cookie or a body: callers pass only the fields named in
 `REQUEST_FIELDS` (`client_request_id` is a client's `x-request-id` only when it
@@ -25,6 +27,7 @@ from typing import Any
 
 from failsafe.diagnosis import redact
 from failsafe.request_id import request_id_var
+from failsafe.trace_context import trace_id_var
 
 LOGGER_NAME = "app"
 REQUEST_FIELDS = ("method", "path", "status", "duration_ms", "cold_start", "platform", "event", "client_request_id")
@@ -72,6 +75,9 @@ class JsonFormatter(logging.Formatter):
             "message": record.getMessage(),
             "request_id": getattr(record, "request_id", None) or request_id_var.get(),
         }
+        trace_id = trace_id_var.get()
+        if trace_id is not None:
+            entry["trace_id"] = trace_id
         for name in REQUEST_FIELDS:
             value = getattr(record, name, None)
             if value is not None:
@@ -160,6 +166,9 @@ def access(logger: logging.Logger, level: int, fields: dict[str, Any]) -> None:
             '"message": "request", "request_id": '
         )
     parts = [f'{{"timestamp": "{_timestamp(time.time())}{head}{_json_value(request_id_var.get())}']
+    trace_id = trace_id_var.get()
+    if trace_id is not None:
+        parts.append(f', "trace_id": {_json_value(trace_id)}')
     parts += [
         f", {_FIELD_KEYS[name]}{_json_value(value)}"
         for name, value in fields.items()

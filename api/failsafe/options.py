@@ -17,6 +17,7 @@ from typing import Final, Literal, NamedTuple
 from failsafe import envparse
 from failsafe.diagnosis import secret_values
 from failsafe.platform import Environment, Platform, default_environment, detect_platform, detect_version
+from failsafe.trace_context import tracing_requested
 
 BackendLoad = Literal["eager", "lazy"]
 
@@ -45,6 +46,7 @@ class Options(NamedTuple):
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     request_timeout_s: float = DEFAULT_REQUEST_TIMEOUT_S
     diagnostics_token: str | None = None
+    tracing: bool = False  # failsafe.trace_context: each request's trace id in its log lines
     version: str | None = None
     secrets: tuple[str, ...] = ()  # values of secret-looking variables, masked in diagnoses and logs
     warnings: tuple[str, ...] = ()  # what was read leniently, for the log
@@ -106,6 +108,7 @@ def read_options(environ: Mapping[str, str] | None = None) -> Options:
         max_body_bytes=int(positive("MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES)),
         request_timeout_s=positive("REQUEST_TIMEOUT_S", DEFAULT_REQUEST_TIMEOUT_S),
         diagnostics_token=envparse.get_str("DIAGNOSTICS_TOKEN", env),
+        tracing=tracing_requested(env),
         version=detect_version(env),
         secrets=secret_values(env),
         warnings=tuple(warnings),
