@@ -14,6 +14,7 @@ from tests.support.environment import development_environ
 from tests.support.otlp import otlp_receiver
 from tests.support.paths import ROOT
 from tests.support.platforms import APP_ENV
+from tests.support.sockets import raw_listener
 
 PARENT_TRACE = "4bf92f3577b34da6a3ce929d0e0e4736"
 PARENT_SPAN = "00f067aa0ba902b7"
@@ -86,3 +87,21 @@ def test_a_missing_sdk_is_the_fallbacks_diagnosis(tmp_path: Path) -> None:
     env.pop("FASTAPI_OTEL_AUTO_CONFIGURE")
     healthy, _ = drive(ROOT, env)
     assert healthy["asgi"]["/api/health"]["status"] == 200
+
+
+def test_the_flush_waits_at_most_its_timeout_for_a_silent_collector() -> None:
+    with raw_listener("silent") as port:
+        env = {
+            **tracing_env(f"http://127.0.0.1:{port}"),
+            "TRACE_FLUSH_TIMEOUT_S": "0.5",
+            "OTEL_EXPORTER_OTLP_TIMEOUT": "60",  # the exporter alone would wait a minute
+        }
+        with RicProcess(ROOT / "api", env=env) as runtime:
+            runtime.wait_initialized()
+            started = time.monotonic()
+            answer = runtime.invoke(events.build_event("http", "GET", "/api/health"))
+            elapsed = time.monotonic() - started
+            output = runtime.output()
+    assert answer["statusCode"] == 200
+    assert elapsed < 15, elapsed  # 0.5 s bound, generous margin on a loaded machine
+    assert "spans not exported within TRACE_FLUSH_TIMEOUT_S" in output
