@@ -29,6 +29,7 @@ import time
 from failsafe.access_log import log_request
 from failsafe.asgi import ASGIApp, Message, RawHeaders, Receive, Scope, Send, headers_named
 from failsafe.catalogue import INTERNAL_ERROR
+from failsafe.emf import EmbeddedMetrics
 from failsafe.errors import send_error
 from failsafe.logs import get_logger
 from failsafe.options import Options
@@ -70,6 +71,7 @@ class HardeningLayer:
         body_limit: BodyLimit,
         prefix: PathPrefix,
         tracing: bool = False,
+        metrics: EmbeddedMetrics | None = None,
     ) -> None:
         self.app = app
         self.platform = platform
@@ -79,6 +81,7 @@ class HardeningLayer:
         self.body_limit = body_limit
         self.prefix = prefix
         self.tracing = tracing  # a trace id for each request's log lines (failsafe.trace_context)
+        self.metrics = metrics  # the access line as an embedded-metric-format record (failsafe.emf)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -102,6 +105,7 @@ class HardeningLayer:
         origin = headers.get(b"origin") if cors is not None else None
         cors_headers = cors.response_headers(origin) if cors is not None else None
         status = 500
+        app_scope = scope  # what the app was given: the route it matched is recorded there
         response_started = False
         received = 0
         exceeded = False  # the streamed body passed the limit: the app's own answer is dropped
@@ -157,7 +161,8 @@ class HardeningLayer:
                 try:
                     async with timeout:
                         try:
-                            await self.app(self.prefix.rewrite(scope), counting_receive, app_send)
+                            app_scope = self.prefix.rewrite(scope)
+                            await self.app(app_scope, counting_receive, app_send)
                         except Exception:
                             if not exceeded:  # past the limit, BodyTooLarge or whatever the app made of it
                                 raise
@@ -173,7 +178,17 @@ class HardeningLayer:
             if not response_started:
                 await send_error(send_out, INTERNAL_ERROR.status, INTERNAL_ERROR.code, INTERNAL_ERROR.message)
         finally:
-            log_request(scope, status, started, cold=cold, platform=self.platform, failed=failed, client_id=client_id)
+            metrics = self.metrics.fields(app_scope, status, cold=cold) if self.metrics is not None else None
+            log_request(
+                scope,
+                status,
+                started,
+                cold=cold,
+                platform=self.platform,
+                failed=failed,
+                client_id=client_id,
+                metrics=metrics,
+            )
             request_id_var.reset(token)
             if trace_token is not None:
                 trace_id_var.reset(trace_token)
@@ -187,6 +202,8 @@ def harden(app: ASGIApp, options: Options) -> HardeningLayer:
     except re.error:
         # The settings report an invalid CORS_ORIGIN_REGEX; the fallback must still answer.
         log.warning("CORS_ORIGIN_REGEX is not a valid regular expression; CORS is off")
+    emf = options.metrics_emf and options.platform == "lambda"  # only CloudWatch Logs reads the records
+    metrics = EmbeddedMetrics(options.metrics_namespace) if emf else None
     return HardeningLayer(
         app,
         platform=options.platform,
@@ -196,4 +213,5 @@ def harden(app: ASGIApp, options: Options) -> HardeningLayer:
         body_limit=BodyLimit(max(1, options.max_body_bytes)),
         prefix=PathPrefix(options.api_base_path),
         tracing=options.tracing,
+        metrics=metrics,
     )

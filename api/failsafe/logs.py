@@ -30,7 +30,10 @@ from failsafe.request_id import request_id_var
 from failsafe.trace_context import trace_id_var
 
 LOGGER_NAME = "app"
-REQUEST_FIELDS = ("method", "path", "status", "duration_ms", "cold_start", "platform", "event", "client_request_id")
+REQUEST_FIELDS = (
+    *("method", "path", "status", "duration_ms", "cold_start", "platform", "event", "client_request_id"),
+    *("_aws", "route", "status_class", "cold_starts"),  # failsafe.emf, when on
+)
 _configured = False
 _secrets: tuple[str, ...] | None = None  # masked in messages; None: the environment's, looked up per line
 _NO_LOCK = threading.Lock()

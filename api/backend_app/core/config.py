@@ -110,6 +110,9 @@ class Settings(BaseModel):
     otel_sdk_disabled: EnvBool = False
     otel_traces_exporter: str = "otlp"  # traces are on with "otlp" only (the exporter speaks OTLP/HTTP)
     trace_flush_timeout_s: float = Field(default=2.0, gt=0, le=30)
+    # The access line as a CloudWatch embedded-metric-format record, on Lambda (failsafe.emf).
+    metrics_emf: EnvBool = False
+    metrics_namespace: str = Field(default=options.DEFAULT_METRICS_NAMESPACE, min_length=1, max_length=255)
 
     @field_validator("secret_key", "secret_key_previous")
     @classmethod
