@@ -63,7 +63,12 @@ def test_spans_are_exported_before_each_invocation_returns() -> None:
 
 
 def test_no_sdk_module_is_imported_unless_tracing_is_on() -> None:
-    switch = {"FASTAPI_OTEL_AUTO_CONFIGURE": "true", "OTEL_EXPORTER_OTLP_ENDPOINT": "http://127.0.0.1:9"}
+    # Nothing listens on port 9: no span is sampled, so no invocation waits for an export.
+    switch = {
+        "FASTAPI_OTEL_AUTO_CONFIGURE": "true",
+        "OTEL_EXPORTER_OTLP_ENDPOINT": "http://127.0.0.1:9",
+        "OTEL_TRACES_SAMPLER": "always_off",
+    }
     off, _ = drive(ROOT, development_environ())
     endpoint_only, _ = drive(ROOT, development_environ(OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:9"))
     on, _ = drive(ROOT, development_environ(**switch))
