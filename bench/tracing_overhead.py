@@ -1,6 +1,6 @@
 """What tracing costs on the deployed Lambda zip: cold start and warm invocations, off and on.
 
-    .venv/bin/python bench/tracing_overhead.py [--runs 11] [--warm 2000] [--instructions]
+    .venv/bin/python bench/tracing_overhead.py [--runs 11] [--warm 2000] [--instructions] [--baseline REV]
 
 Three cases, each a fresh Python 3.12 process on an extracted, read-only zip from
 scripts/package_lambda.py (Lambda's variables, production settings, an HTTP API event for
@@ -10,6 +10,7 @@ scripts/package_lambda.py (Lambda's variables, production settings, an HTTP API 
     extra, off          the zip with `fastapi[opentelemetry]` in api/requirements.txt, tracing off
     extra, on           the same with FASTAPI_OTEL_AUTO_CONFIGURE=true and OTEL_EXPORTER_OTLP_ENDPOINT
                         set to a loopback OTLP/HTTP receiver: every invocation exports its spans
+    REV                 with `--baseline REV`: api/ at that git revision (what a change costs, tracing off)
 
 Prints medians and ratios against `template` (cold: import + first response; warm: invocations per
 second after 200 unmeasured ones). `--instructions` also counts the instructions each case executes
@@ -39,10 +40,16 @@ from tests.support.otlp import otlp_receiver
 EXTRA = "fastapi[opentelemetry]"
 
 
-def build(work: Path, name: str, *, extra: bool) -> Path:
-    """The Lambda zip of this project (with `EXTRA` instead of `fastapi` when asked), extracted."""
+def build(work: Path, name: str, *, extra: bool, revision: str | None = None) -> Path:
+    """The Lambda zip of this project's api/ (at a git `revision`, else as it is), with `EXTRA`
+    instead of `fastapi` when asked, extracted."""
     root = work / f"{name}-project"
-    shutil.copytree(ROOT / "api", root / "api", ignore=shutil.ignore_patterns("__pycache__"))
+    if revision is None:
+        shutil.copytree(ROOT / "api", root / "api", ignore=shutil.ignore_patterns("__pycache__"))
+    else:
+        root.mkdir()
+        archive = subprocess.run(["git", "archive", revision, "api"], cwd=ROOT, capture_output=True, check=True)
+        subprocess.run(["tar", "-x", "-C", str(root)], input=archive.stdout, check=True)
     if extra:
         requirements = root / "api" / "requirements.txt"
         text = requirements.read_text(encoding="utf-8")
@@ -88,6 +95,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=11)
     parser.add_argument("--warm", type=int, default=2000, help="measured warm invocations per process")
     parser.add_argument("--instructions", action="store_true", help="also count instructions (valgrind)")
+    parser.add_argument("--baseline", metavar="REV", help="also the zip of api/ at this git revision (before a change)")
     args = parser.parse_args()
     python = find_python("3.12")
     if python is None:
@@ -102,6 +110,8 @@ def main() -> None:
                 "extra, off": (trees["extra"], lambda_env()),
                 "extra, on": (trees["extra"], lambda_env(**on)),
             }
+            if args.baseline:
+                cases[args.baseline] = (build(work, "baseline", extra=False, revision=args.baseline), lambda_env())
             print(f"tracing on the Lambda zip ({machine()}), load average {os.getloadavg()}")
             for mode, count in (("cold", 0), ("warm", args.warm)):
                 samples = rounds(
