@@ -10,7 +10,7 @@ import pytest
 from opentelemetry import trace
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 
-from backend_app.core.config import Settings, read_environment
+from backend_app.core.config import Settings, SettingsError, load_settings, read_environment
 from failsafe import logs
 from failsafe.trace_context import from_traceparent, from_xray, trace_id_for, trace_id_var, tracing_requested
 from tests.failsafe.test_access_log import FIELDS, only_our_handler
@@ -99,3 +99,13 @@ def test_the_trace_id_is_a_field_of_both_kinds_of_line(
     assert json.loads(capfd.readouterr().err)["trace_id"] == formatted["trace_id"] == TRACE
     logs.access(logs.get_logger("request"), logging.INFO, FIELDS)
     assert "trace_id" not in json.loads(capfd.readouterr().err)  # tracing off: lines as before
+
+
+def test_a_bad_endpoint_is_a_settings_error_only_with_tracing_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OTEL_EXPORTER_OTLP_ENDPOINT", "localhost:4318")  # no scheme: the exporter cannot use it
+    assert load_settings(environment="development").tracing_enabled is False  # other tools may read it their way
+    monkeypatch.setenv("FASTAPI_OTEL_AUTO_CONFIGURE", "true")
+    with pytest.raises(SettingsError) as failure:
+        load_settings(environment="development")
+    assert failure.value.variables == ["OTEL_EXPORTER_OTLP_ENDPOINT"]
+    assert "localhost:4318" not in str(failure.value)
