@@ -53,13 +53,9 @@ class RequestTraceIds(RandomIdGenerator):
 def telemetry_config(flush_timeout_s: float) -> TelemetryConfig:
     """`FastAPI(telemetry=...)` with the provider; FastAPI's own set-up from the environment stays
     off (it would run at the first lifespan, outside the guarded load, and add metric and log
-    exporters this template does not use)."""
-    return {
-        "tracer_provider": tracer_provider(flush_timeout_s),
-        "metrics": False,
-        "logs": False,
-        "auto_configure": False,
-    }
+    exporters this template does not flush). FastAPI's metrics and logs stay as FastAPI has them:
+    inert unless the app registers providers of its own."""
+    return {"tracer_provider": tracer_provider(flush_timeout_s), "auto_configure": False}
 
 
 def tracer_provider(flush_timeout_s: float) -> TracerProvider:
