@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.telemetry import TelemetryConfig
 
 from backend_app.core.config import Settings, get_settings
 from backend_app.core.errors import install_error_handlers
@@ -36,6 +37,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         await services.stop()
 
     docs = bool(settings.docs_enabled)
+    telemetry: TelemetryConfig = {"auto_configure": False}  # set up here or not at all (core/tracing.py)
+    if settings.tracing_enabled:
+        from backend_app.core import tracing  # the OpenTelemetry SDK, with tracing on only
+
+        telemetry = tracing.telemetry_config(settings.trace_flush_timeout_s)
     app = FastAPI(
         title="Serverless FastAPI template",
         version="0.1.0",
@@ -48,6 +54,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # (`Host: evil.example` -> `location: http://evil.example/...`): no redirect, a 404 instead.
         redirect_slashes=False,
         responses=COMMON_RESPONSES,  # every status any operation can answer
+        telemetry=telemetry,
     )
     app.state.services = services  # reached through backend_app.deps and services_of(app)
     install_error_handlers(app)

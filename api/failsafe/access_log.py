@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from typing import Any
 
 from failsafe.asgi import Scope
 from failsafe.logs import access, get_logger
@@ -21,8 +22,9 @@ def log_request(
     platform: Platform,
     failed: bool,
     client_id: str | None = None,
+    metrics: dict[str, Any] | None = None,
 ) -> None:
-    """INFO, or ERROR for a 5xx or an exception that escaped the app."""
+    """INFO, or ERROR for a 5xx or an exception that escaped the app; `metrics`: failsafe.emf's members."""
     level = logging.ERROR if failed or status >= 500 else logging.INFO
     fields = {
         "method": scope.get("method"),
@@ -33,4 +35,6 @@ def log_request(
         "platform": platform,
         "client_request_id": client_id,
     }
+    if metrics is not None:
+        fields.update(metrics)
     access(log, level, fields)

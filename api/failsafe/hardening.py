@@ -30,6 +30,7 @@ import time
 from failsafe.access_log import log_request
 from failsafe.asgi import ASGIApp, Message, RawHeaders, Receive, Scope, Send, headers_named
 from failsafe.catalogue import INTERNAL_ERROR
+from failsafe.emf import EmbeddedMetrics
 from failsafe.errors import send_error
 from failsafe.logs import get_logger
 from failsafe.options import Options
@@ -41,11 +42,22 @@ from failsafe.policies.path_prefix import PathPrefix
 from failsafe.policies.security_headers import api_headers
 from failsafe.request_id import client_request_id, request_id_for, request_id_var
 from failsafe.status import RUNTIME
+from failsafe.trace_context import trace_id_for, trace_id_var
 
 log = get_logger("request")  # the logger of the lines about a request, the access line's too
 
 # The request headers any concern reads, found in one pass over the list.
-_WANTED = frozenset({b"content-length", b"origin", b"access-control-request-method", b"x-vercel-id", b"x-request-id"})
+_WANTED = frozenset(
+    {
+        b"content-length",
+        b"origin",
+        b"access-control-request-method",
+        b"x-vercel-id",
+        b"x-request-id",
+        b"traceparent",
+        b"x-amzn-trace-id",
+    }
+)
 
 
 class HardeningLayer:
@@ -59,6 +71,8 @@ class HardeningLayer:
         deadline: Deadline,
         body_limit: BodyLimit,
         prefix: PathPrefix,
+        tracing: bool = False,
+        metrics: EmbeddedMetrics | None = None,
     ) -> None:
         self.app = app
         self.platform = platform
@@ -67,6 +81,8 @@ class HardeningLayer:
         self.deadline = deadline
         self.body_limit = body_limit
         self.prefix = prefix
+        self.tracing = tracing  # a trace id for each request's log lines (failsafe.trace_context)
+        self.metrics = metrics  # the access line as an embedded-metric-format record (failsafe.emf)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -76,6 +92,9 @@ class HardeningLayer:
         request_id = request_id_for(scope, headers, self.platform)
         client_id = client_request_id(headers)
         token = request_id_var.set(request_id)
+        trace_token = (
+            trace_id_var.set(trace_id_for(headers, on_lambda=self.platform == "lambda")) if self.tracing else None
+        )
         cold = RUNTIME.count_invocation() == 1
         started = time.perf_counter()
         method = scope.get("method")
@@ -87,6 +106,7 @@ class HardeningLayer:
         origin = headers.get(b"origin") if cors is not None else None
         cors_headers = cors.response_headers(origin) if cors is not None else None
         status = 500
+        app_scope = scope  # what the app was given: the route it matched is recorded there
         response_started = False
         event_stream = False  # the app answered server-sent events: the deadline ends them with an event
         response_finished = False
@@ -149,7 +169,8 @@ class HardeningLayer:
                 try:
                     async with timeout:
                         try:
-                            await self.app(self.prefix.rewrite(scope), counting_receive, app_send)
+                            app_scope = self.prefix.rewrite(scope)
+                            await self.app(app_scope, counting_receive, app_send)
                         except Exception:
                             if not exceeded:  # past the limit, BodyTooLarge or whatever the app made of it
                                 raise
@@ -172,8 +193,20 @@ class HardeningLayer:
             if not response_started:
                 await send_error(send_out, INTERNAL_ERROR.status, INTERNAL_ERROR.code, INTERNAL_ERROR.message)
         finally:
-            log_request(scope, status, started, cold=cold, platform=self.platform, failed=failed, client_id=client_id)
+            metrics = self.metrics.fields(app_scope, status, cold=cold) if self.metrics is not None else None
+            log_request(
+                scope,
+                status,
+                started,
+                cold=cold,
+                platform=self.platform,
+                failed=failed,
+                client_id=client_id,
+                metrics=metrics,
+            )
             request_id_var.reset(token)
+            if trace_token is not None:
+                trace_id_var.reset(trace_token)
 
 
 def harden(app: ASGIApp, options: Options) -> HardeningLayer:
@@ -184,6 +217,8 @@ def harden(app: ASGIApp, options: Options) -> HardeningLayer:
     except re.error:
         # The settings report an invalid CORS_ORIGIN_REGEX; the fallback must still answer.
         log.warning("CORS_ORIGIN_REGEX is not a valid regular expression; CORS is off")
+    emf = options.metrics_emf and options.platform == "lambda"  # only CloudWatch Logs reads the records
+    metrics = EmbeddedMetrics(options.metrics_namespace) if emf else None
     return HardeningLayer(
         app,
         platform=options.platform,
@@ -192,4 +227,6 @@ def harden(app: ASGIApp, options: Options) -> HardeningLayer:
         deadline=Deadline(options.request_timeout_s),
         body_limit=BodyLimit(max(1, options.max_body_bytes)),
         prefix=PathPrefix(options.api_base_path),
+        tracing=options.tracing,
+        metrics=metrics,
     )

@@ -24,6 +24,14 @@ from failsafe import distributions as dists
 from failsafe.requirements import normalise
 
 _PIP_INSTALL = re.compile(r"pip install\s+[\"'`]?([A-Za-z0-9][A-Za-z0-9._-]*)(?:\[([A-Za-z0-9_,.-]+)\])?")
+# Parts of a namespace package that only an extra installs (`opentelemetry` itself comes with
+# FastAPI, so its metadata would name the wrong distribution): the hint names the extra. Imported
+# when tracing is on (backend_app.core.tracing).
+EXTRAS = {
+    "opentelemetry.sdk": "fastapi[opentelemetry]",
+    "opentelemetry.exporter": "fastapi[opentelemetry]",
+    "opentelemetry.proto": "fastapi[opentelemetry]",
+}
 REBUILD = "rebuild and redeploy (check the build's log and the exclude rules: .vercelignore, excludeFiles)"
 
 
@@ -56,6 +64,10 @@ def import_cause(exc: BaseException, api_dir: Path) -> Cause | None:
         return None
     missing = _missing_module(exc)
     if missing is not None and missing.name:
+        part = next((p for p in EXTRAS if missing.name == p or missing.name.startswith(p + ".")), None)
+        if part is not None:
+            hint = f"add `{EXTRAS[part]}` to api/requirements.txt (pinned as the package is) and redeploy"
+            return Cause("missing_dependency", part, hint)
         return _module_cause(missing.name, api_dir, missing)
     wanted = _PIP_INSTALL.search(str(exc))
     if wanted is not None:

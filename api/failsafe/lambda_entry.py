@@ -29,7 +29,7 @@ import importlib
 import time
 from typing import Any
 
-from failsafe import lambda_adapter, lambda_edge, lambda_events
+from failsafe import flushes, lambda_adapter, lambda_edge, lambda_events
 from failsafe.catalogue import BACKEND_UNAVAILABLE, INTERNAL_ERROR, UNSUPPORTED_EVENT, ErrorCode
 from failsafe.errors import error_body
 from failsafe.loader import BackendGate
@@ -71,6 +71,12 @@ class LambdaEntry:
         return self._loop
 
     def __call__(self, event: Any, context: Any) -> dict[str, Any]:
+        try:
+            return self._serve(event, context)
+        finally:
+            flushes.run_all()  # before Lambda freezes the environment (spans, when tracing is on)
+
+    def _serve(self, event: Any, context: Any) -> dict[str, Any]:
         kind: lambda_events.EventKind = "unsupported"
         try:
             kind = lambda_events.classify(event)

@@ -54,7 +54,7 @@ class BackendGate:
         self._lock = threading.Lock()
         self._loaded: Loaded | None = None
         self.load_count = 0
-        logs.configure(self.options.log_level, self.options.secrets)
+        logs.configure(self.options.log_level, self.options.secrets, platform=self.options.platform)
         for warning in self.options.warnings:
             log.warning(warning)
 

@@ -1,9 +1,16 @@
-"""Structured logs: one JSON object per line, written to stderr.
+"""Structured logs: one JSON object per line, written to stderr (on Vercel: handed to the runtime's handler).
 
 Log-based alarms (the SAM template's metric filter) read `level`; every line carries the request
-id of the request it belongs to. Nothing here ever logs a header value, a cookie or a body: callers
-pass only the fields named in `REQUEST_FIELDS` (`client_request_id` is a client's `x-request-id`
-only when it is 8-128 characters of letters, digits and `._:-`).
+id of the request it belongs to, and its `trace_id` when tracing is on (failsafe.trace_context).
+
+On Vercel, `vercel-runtime` wraps `sys.stderr` as a stream without levels and puts a handler on the
+root logger that sends each record over IPC with its level (`info`, `warn`, `error`): there each
+line goes to that handler as a record of its own level, so the platform's log view filters by
+level, and the text stays the same JSON line.
+
+Nothing here ever logs a header value, a cookie or a body: callers pass only the fields named in
+`REQUEST_FIELDS` (`client_request_id` is a client's `x-request-id` only when it
+is 8-128 characters of letters, digits and `._:-`).
 """
 
 from __future__ import annotations
@@ -20,9 +27,13 @@ from typing import Any
 
 from failsafe.diagnosis import redact
 from failsafe.request_id import request_id_var
+from failsafe.trace_context import trace_id_var
 
 LOGGER_NAME = "app"
-REQUEST_FIELDS = ("method", "path", "status", "duration_ms", "cold_start", "platform", "event", "client_request_id")
+REQUEST_FIELDS = (
+    *("method", "path", "status", "duration_ms", "cold_start", "platform", "event", "client_request_id"),
+    *("_aws", "route", "status_class", "cold_starts"),  # failsafe.emf, when on
+)
 _configured = False
 _secrets: tuple[str, ...] | None = None  # masked in messages; None: the environment's, looked up per line
 _NO_LOCK = threading.Lock()
@@ -67,6 +78,9 @@ class JsonFormatter(logging.Formatter):
             "message": record.getMessage(),
             "request_id": getattr(record, "request_id", None) or request_id_var.get(),
         }
+        trace_id = trace_id_var.get()
+        if trace_id is not None:
+            entry["trace_id"] = trace_id
         for name in REQUEST_FIELDS:
             value = getattr(record, name, None)
             if value is not None:
@@ -94,6 +108,29 @@ class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
     @stream.setter
     def stream(self, _value: Any) -> None:
         pass
+
+
+class _RuntimeHandler(logging.Handler):
+    """Formats a record as our JSON line and hands it, as a record of the same level, to `target`."""
+
+    def __init__(self, target: logging.Handler) -> None:
+        super().__init__()
+        self.target = target
+
+    def emit(self, record: logging.LogRecord) -> None:
+        line = self.format(record)
+        # The runtime's handler sends `getMessage()` (plus a plain traceback for `exc_info`): the
+        # JSON line is the whole message, its traceback already inside.
+        attributes = {"name": record.name, "levelno": record.levelno, "levelname": record.levelname, "msg": line}
+        self.target.handle(logging.makeLogRecord(attributes))
+
+
+def _vercel_runtime_handler() -> logging.Handler | None:
+    """The handler `vercel-runtime` puts on the root logger when it serves over IPC, if there is one."""
+    for handler in logging.getLogger().handlers:
+        if type(handler).__module__.startswith("vercel_runtime"):
+            return handler
+    return None
 
 
 def _sole_handler(logger: logging.Logger) -> logging.Handler | None:
@@ -132,6 +169,9 @@ def access(logger: logging.Logger, level: int, fields: dict[str, Any]) -> None:
             '"message": "request", "request_id": '
         )
     parts = [f'{{"timestamp": "{_timestamp(time.time())}{head}{_json_value(request_id_var.get())}']
+    trace_id = trace_id_var.get()
+    if trace_id is not None:
+        parts.append(f', "trace_id": {_json_value(trace_id)}')
     parts += [
         f", {_FIELD_KEYS[name]}{_json_value(value)}"
         for name, value in fields.items()
@@ -145,15 +185,19 @@ def access(logger: logging.Logger, level: int, fields: dict[str, Any]) -> None:
         stream.flush()
 
 
-def configure(level: str = "INFO", secrets: tuple[str, ...] | None = None) -> logging.Logger:
+def configure(
+    level: str = "INFO", secrets: tuple[str, ...] | None = None, *, platform: str | None = None
+) -> logging.Logger:
     """Install the JSON handler on the `app` logger once; later calls change the level (and the
-    masked `secrets`, when given)."""
+    masked `secrets`, when given). On Vercel (`platform`), the handler hands the lines to the
+    runtime's own handler when it installed one (it does when serving over IPC)."""
     global _configured, _secrets
     if secrets is not None:
         _secrets = secrets
     logger = logging.getLogger(LOGGER_NAME)
     if not _configured:
-        handler = _StderrHandler()
+        runtime = _vercel_runtime_handler() if platform == "vercel" else None
+        handler: logging.Handler = _StderrHandler() if runtime is None else _RuntimeHandler(runtime)
         handler.setFormatter(JsonFormatter())
         logger.addHandler(handler)
         # The Lambda runtime puts its own handler on the root logger; not propagating keeps

@@ -17,6 +17,7 @@ from typing import Final, Literal, NamedTuple
 from failsafe import envparse
 from failsafe.diagnosis import secret_values
 from failsafe.platform import Environment, Platform, default_environment, detect_platform, detect_version
+from failsafe.trace_context import tracing_requested
 
 BackendLoad = Literal["eager", "lazy"]
 
@@ -29,6 +30,7 @@ DEFAULT_STARTUP_TIMEOUT_S = 5.0
 DEFAULT_MAX_BODY_BYTES = 1024 * 1024
 DEFAULT_REQUEST_TIMEOUT_S = 25.0
 DEFAULT_CORS_MAX_AGE_S = 600
+DEFAULT_METRICS_NAMESPACE: Final = "ServerlessFastAPI"
 
 
 class Options(NamedTuple):
@@ -45,6 +47,9 @@ class Options(NamedTuple):
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     request_timeout_s: float = DEFAULT_REQUEST_TIMEOUT_S
     diagnostics_token: str | None = None
+    tracing: bool = False  # failsafe.trace_context: each request's trace id in its log lines
+    metrics_emf: bool = False  # failsafe.emf: the access line as an embedded-metric-format record, on Lambda
+    metrics_namespace: str = DEFAULT_METRICS_NAMESPACE
     version: str | None = None
     secrets: tuple[str, ...] = ()  # values of secret-looking variables, masked in diagnoses and logs
     warnings: tuple[str, ...] = ()  # what was read leniently, for the log
@@ -92,6 +97,10 @@ def read_options(environ: Mapping[str, str] | None = None) -> Options:
     except ValueError:
         startup_timeout_s = DEFAULT_STARTUP_TIMEOUT_S
     max_age = envparse.get_str("CORS_MAX_AGE_S", env)
+    try:
+        metrics_emf = envparse.get_bool("METRICS_EMF", False, env)
+    except envparse.EnvError:
+        metrics_emf = False
     return Options(
         platform=detect_platform(env),
         environment=environment,
@@ -106,6 +115,9 @@ def read_options(environ: Mapping[str, str] | None = None) -> Options:
         max_body_bytes=int(positive("MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES)),
         request_timeout_s=positive("REQUEST_TIMEOUT_S", DEFAULT_REQUEST_TIMEOUT_S),
         diagnostics_token=envparse.get_str("DIAGNOSTICS_TOKEN", env),
+        tracing=tracing_requested(env),
+        metrics_emf=metrics_emf,
+        metrics_namespace=envparse.get_str("METRICS_NAMESPACE", env) or DEFAULT_METRICS_NAMESPACE,
         version=detect_version(env),
         secrets=secret_values(env),
         warnings=tuple(warnings),

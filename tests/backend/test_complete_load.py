@@ -2,8 +2,8 @@
 
 `tests/backend/load_probe.py` imports the entry in a fresh process with the settings of a deploy,
 then sends a request to every route through `index.handler`. Only the driver of the configured
-database, and redis-py and `limits` only with REDIS_URL, are imported: a service the settings do not
-use is not.
+database, and redis-py and `limits` only with REDIS_URL, are imported (the tracer only with tracing
+on): a service the settings do not use is not.
 """
 
 from __future__ import annotations
@@ -46,6 +46,8 @@ WITHOUT_REDIS = {
     "backend_app.services.redis_window",
     "backend_app.services.breaker",
 }
+# The OpenTelemetry SDK and its module, with tracing on only (tests/failsafe/platforms/test_traces.py).
+WITHOUT_TRACING = {"backend_app.core.tracing"}
 STATUSES = {
     "GET /api/health": 200,
     "HEAD /api/health": 200,
@@ -132,9 +134,9 @@ def check_complete(data: dict[str, Any], kind: str, with_redis: bool) -> None:
     new = after - loaded
     assert sorted(m for m in new if m.split(".")[0] in OURS) == []
     assert sorted(m for m in new if m in top_level_packages()) == []
-    expected = backend_modules() - NOT_LOADED[kind] - (set() if with_redis else WITHOUT_REDIS)
+    expected = backend_modules() - NOT_LOADED[kind] - (set() if with_redis else WITHOUT_REDIS) - WITHOUT_TRACING
     assert sorted(expected - loaded) == []
-    assert sorted(NOT_LOADED[kind] & after) == []
+    assert sorted((NOT_LOADED[kind] | WITHOUT_TRACING) & after) == []
     for package in ("jose", "passlib", "argon2", "bcrypt", "python_multipart", "mangum"):
         assert package in loaded, package
     driver, other = ("aiosqlite", "asyncpg") if kind == "sqlite" else ("asyncpg", "aiosqlite")

@@ -10,10 +10,13 @@ DRIVER = Path(__file__).resolve().parent / "drive_entry.py"
 
 
 def shadow_missing(dest: Path, *modules: str) -> Path:
-    """A directory for the front of sys.path whose packages raise ModuleNotFoundError, as a missing one does."""
+    """A directory for the front of sys.path whose packages raise ModuleNotFoundError, as a missing one does.
+
+    A dotted name shadows one part of a namespace package (`opentelemetry.sdk`), the rest stays.
+    """
     shadow = dest / "shadow"
     for module in modules:
-        package = shadow / module
+        package = shadow.joinpath(*module.split("."))
         package.mkdir(parents=True)
         (package / "__init__.py").write_text(
             f"raise ModuleNotFoundError(\"No module named '{module}'\", name={module!r})\n"

@@ -81,6 +81,7 @@ def main() -> None:
             for path in PATHS
         }
     results["modules"] = sorted(m for m in ("fastapi", "mangum", "backend_app") if m in sys.modules)
+    results["opentelemetry_sdk"] = sorted(m for m in sys.modules if m.startswith("opentelemetry.sdk"))
     print("RESULT " + json.dumps(results))
 
 

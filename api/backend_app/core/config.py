@@ -18,6 +18,7 @@ import re
 from collections.abc import Mapping
 from functools import lru_cache
 from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 
 from pydantic import (
     BaseModel,
@@ -101,6 +102,18 @@ class Settings(BaseModel):
     refresh_token_ttl_s: int = Field(default=14 * 24 * 3600, gt=0)
     password_hash_concurrency: int | None = Field(default=None, ge=1)
 
+    # Traces (backend_app.core.tracing): FastAPI's switch and OpenTelemetry's standard variables;
+    # failsafe.trace_context.tracing_requested reads the same ones leniently.
+    fastapi_otel_auto_configure: EnvBool = False
+    otel_exporter_otlp_endpoint: str | None = None
+    otel_exporter_otlp_traces_endpoint: str | None = None
+    otel_sdk_disabled: EnvBool = False
+    otel_traces_exporter: str = "otlp"  # traces are on with "otlp" only (the exporter speaks OTLP/HTTP)
+    trace_flush_timeout_s: float = Field(default=2.0, gt=0, le=30)
+    # The access line as a CloudWatch embedded-metric-format record, on Lambda (failsafe.emf).
+    metrics_emf: EnvBool = False
+    metrics_namespace: str = Field(default=options.DEFAULT_METRICS_NAMESPACE, min_length=1, max_length=255)
+
     @field_validator("secret_key", "secret_key_previous")
     @classmethod
     def _strong_key(cls, value: SecretStr | None, info: ValidationInfo) -> SecretStr | None:
@@ -116,6 +129,16 @@ class Settings(BaseModel):
     def _rs256_pair(cls, value: str | None, info: ValidationInfo) -> str | None:
         if (info.data.get("jwt_private_key") is None) != (value is None):
             raise ValueError("JWT_PRIVATE_KEY and JWT_PUBLIC_KEY must be set together")
+        return value
+
+    @field_validator("otel_exporter_otlp_endpoint", "otel_exporter_otlp_traces_endpoint")
+    @classmethod
+    def _http_url(cls, value: str | None, info: ValidationInfo) -> str | None:
+        # Checked when FastAPI's switch is on: other tools may read these variables their own way.
+        if value is not None and info.data.get("fastapi_otel_auto_configure"):
+            parsed = urlsplit(value)
+            if parsed.scheme not in ("http", "https") or not parsed.hostname:
+                raise ValueError("must be an absolute http:// or https:// URL")
         return value
 
     @field_validator("environment", "log_level", "backend_load", mode="before")
@@ -177,6 +200,17 @@ class Settings(BaseModel):
     @property
     def is_production(self) -> bool:
         return self.environment == "production"
+
+    @property
+    def tracing_enabled(self) -> bool:
+        """The rule of failsafe.trace_context.tracing_requested, on validated values."""
+        endpoint = self.otel_exporter_otlp_traces_endpoint or self.otel_exporter_otlp_endpoint
+        return bool(
+            self.fastapi_otel_auto_configure
+            and not self.otel_sdk_disabled
+            and endpoint
+            and self.otel_traces_exporter.lower() == "otlp"
+        )
 
 
 def read_environment(environ: Mapping[str, str] | None = None) -> dict[str, str]:

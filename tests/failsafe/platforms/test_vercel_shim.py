@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import json
 from pathlib import Path
 
 import pytest
@@ -60,3 +62,23 @@ def test_the_harness_sees_unrecoverable_errors(broken_entrypoint: Path) -> None:
     with pytest.raises(UnrecoverableError, match="unrecoverable-error") as failure:
         VercelProcess(broken_entrypoint).start()
     assert MISSING in str(failure.value)
+
+
+def test_log_lines_reach_the_platform_with_their_level(broken_project: Path) -> None:
+    """Each JSON line is an IPC `log` message with the record's level (not a level-less stderr stream)."""
+    with VercelProcess(broken_project, env={"BACKEND_LOAD": "sometimes"}) as shim:
+        shim.request("GET", "/api/health")  # 503 from the fallback: an ERROR access line
+        shim.request("GET", "/api/status")  # 200: an INFO access line
+        messages = [m["payload"] for m in shim.messages if m.get("type") == "log"]
+    ours = []
+    for payload in messages:
+        text = base64.b64decode(payload["message"]).decode()
+        if text.startswith('{"timestamp"'):
+            ours.append((payload, json.loads(text)))
+    levels = {"INFO": "info", "WARNING": "warn", "ERROR": "error"}
+    assert {line["level"] for _, line in ours} == set(levels)  # the warning, the load failure, the access lines
+    for payload, line in ours:
+        assert payload.get("level") == levels[line["level"]], line
+        assert "stream" not in payload
+    access = {line["path"]: payload["level"] for payload, line in ours if line["message"] == "request"}
+    assert access == {"/api/health": "error", "/api/status": "info"}
