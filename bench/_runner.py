@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 import platform
+import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -55,6 +57,25 @@ def probe(
             raise SystemExit(f"probe {app} {mode} failed:\n{log.read().decode(errors='replace')}")
     data: dict[str, float] = json.loads(result.stdout.strip().splitlines()[-1])
     return data
+
+
+def instructions(app: str, mode: str, *, python: str = sys.executable, env: dict[str, str] | None = None) -> int | None:
+    """Instructions one fresh process of `probe` executes, by valgrind's cachegrind without cache
+    simulation: the same count run after run whatever else loads the machine, unlike wall or CPU
+    time. None when valgrind is not installed."""
+    valgrind = shutil.which("valgrind")
+    if valgrind is None:
+        return None
+    with tempfile.TemporaryDirectory(prefix="bench-cachegrind-") as tmp:
+        log = Path(tmp) / "valgrind.log"
+        args = [valgrind, "--tool=cachegrind", "--cache-sim=no", f"--cachegrind-out-file={Path(tmp) / 'out'}"]
+        args += [f"--log-file={log}", python, str(PROBE), app, mode, "0"]
+        done = subprocess.run(args, capture_output=True, text=True, env=ENV if env is None else env, cwd=ROOT)
+        text = log.read_text(encoding="utf-8", errors="replace") if log.exists() else ""
+        found = re.search(r"I\s+refs:\s+([\d,]+)", text)
+        if done.returncode != 0 or found is None:
+            raise SystemExit(f"cachegrind on {app} {mode} failed:\n{done.stderr[-3000:]}{text[-2000:]}")
+    return int(found.group(1).replace(",", ""))
 
 
 def interleaved(apps: list[str], mode: str, runs: int, count: int = 0) -> dict[str, list[dict[str, float]]]:
