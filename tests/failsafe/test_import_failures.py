@@ -80,7 +80,7 @@ PACKAGES = [
     ("jose", "python-jose", SQLITE),
     ("passlib", "passlib", SQLITE),
     ("argon2", "argon2-cffi", SQLITE),
-    ("bcrypt", "bcrypt", SQLITE),
+    ("bcrypt", "bcrypt", {**SQLITE, "PASSWORD_LEGACY_BCRYPT": "true"}),
     ("python_multipart", "python-multipart", SQLITE),
     ("aiosqlite", "aiosqlite", SQLITE),
     ("asyncpg", "asyncpg", POSTGRES),
@@ -88,7 +88,9 @@ PACKAGES = [
     ("limits", "limits", REDIS),
 ]
 for module, dist, settings in PACKAGES:
-    name = f"{module} not importable" + (" with REDIS_URL" if "REDIS_URL" in settings else "")
+    name = f"{module} not importable" + "".join(
+        f" with {key}" for key in ("REDIS_URL", "PASSWORD_LEGACY_BCRYPT") if key in settings
+    )
     CASES[name] = Case(
         "missing_dependency", module, f"add `{dist}` to api/requirements.txt", shadow=(module,), env=settings
     )

@@ -100,6 +100,7 @@ class Settings(BaseModel):
     access_token_ttl_s: int = Field(default=900, gt=0)
     refresh_token_ttl_s: int = Field(default=14 * 24 * 3600, gt=0)
     password_hash_concurrency: int | None = Field(default=None, ge=1)
+    password_legacy_bcrypt: EnvBool = False  # verify bcrypt hashes of older deployments (core.hash_schemes)
 
     @field_validator("secret_key", "secret_key_previous")
     @classmethod
