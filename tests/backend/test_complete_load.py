@@ -3,7 +3,7 @@ or builds a route.
 
 `tests/backend/load_probe.py` imports the entry in a fresh process with the settings of a deploy,
 then sends a request to every route through `index.handler`. Only the driver of the configured
-database, redis-py and `limits` only with REDIS_URL, and bcrypt only with PASSWORD_LEGACY_BCRYPT, are
+database, redis-py and `limits` only with REDIS_URL, and bcrypt and libpass only with PASSWORD_LEGACY_BCRYPT, are
 imported: a service the settings do not use is not.
 """
 
@@ -139,9 +139,10 @@ def check_complete(data: dict[str, Any], kind: str, with_redis: bool, legacy_bcr
     expected = backend_modules() - NOT_LOADED[kind] - (set() if with_redis else WITHOUT_REDIS)
     assert sorted(expected - loaded) == []
     assert sorted(NOT_LOADED[kind] & after) == []
-    for package in ("jose", "passlib", "argon2", "python_multipart", "mangum"):
+    for package in ("jose", "argon2", "python_multipart", "mangum"):
         assert package in loaded, package
-    assert ("bcrypt" in loaded) is legacy_bcrypt and ("bcrypt" in after) is legacy_bcrypt
+    for package in ("bcrypt", "passlib"):  # legacy hashes: PASSWORD_LEGACY_BCRYPT alone needs them
+        assert (package in loaded) is legacy_bcrypt and (package in after) is legacy_bcrypt, package
     driver, other = ("aiosqlite", "asyncpg") if kind == "sqlite" else ("asyncpg", "aiosqlite")
     assert driver in loaded and other not in after
     for package in ("redis", "limits"):  # the shared cache and rate limiter: REDIS_URL alone needs them

@@ -78,7 +78,7 @@ REDIS = {**SQLITE, "REDIS_URL": "redis://127.0.0.1:1/0"}
 # Each package the configured backend imports itself, missing: (module, distribution, settings).
 PACKAGES = [
     ("jose", "python-jose", SQLITE),
-    ("passlib", "passlib", SQLITE),
+    ("passlib", "passlib", {**SQLITE, "PASSWORD_LEGACY_BCRYPT": "true"}),
     ("argon2", "argon2-cffi", SQLITE),
     ("bcrypt", "bcrypt", {**SQLITE, "PASSWORD_LEGACY_BCRYPT": "true"}),
     ("python_multipart", "python-multipart", SQLITE),

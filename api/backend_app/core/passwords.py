@@ -1,4 +1,4 @@
-"""Password hashing with passlib (the libpass fork), always in worker threads, never on the event loop.
+"""Password hashing (argon2-cffi; libpass for legacy bcrypt), always in worker threads, never on the event loop.
 
 Schemes (`core.hash_schemes`), chosen by measurement on this 2-core machine (bench/hash_schemes.py, figures in
 bench/RESULTS.md): argon2id with OWASP's parameters (m=19 MiB, t=2, p=1) hashed in ~29 ms and +19 MiB per
@@ -23,10 +23,8 @@ from __future__ import annotations
 import os
 import secrets
 
-from passlib.context import CryptContext
-
 from backend_app.core.background_threads import LowPriorityThreads
-from backend_app.core.hash_schemes import build_context, is_bcrypt_hash
+from backend_app.core.hash_schemes import HashContext, build_context, is_bcrypt_hash
 from failsafe.logs import get_logger
 
 log = get_logger("passwords")
@@ -55,7 +53,7 @@ class PasswordHasher:
         self._context = build_context(legacy_bcrypt)
         self._dummy: str | None = None
 
-    def _ctx(self) -> CryptContext:
+    def _ctx(self) -> HashContext:
         return self._context
 
     async def hash(self, password: str) -> str:

@@ -138,6 +138,21 @@ async def test_without_the_setting_a_bcrypt_hash_is_a_wrong_password_and_a_warni
         assert account in warning and "PASSWORD_LEGACY_BCRYPT=true" in warning
 
 
+def test_argon2_hashes_verify_alike_with_and_without_legacy_bcrypt() -> None:
+    """A deployment can turn PASSWORD_LEGACY_BCRYPT on or off: each context verifies the other's hashes."""
+    default, legacy = build_context(), build_context(legacy_bcrypt=True)
+    for made_by, checked_by in ((default, legacy), (legacy, default)):
+        stored = made_by.hash("a password")
+        assert stored.startswith("$argon2id$v=19$m=19456,t=2,p=1$")
+        assert checked_by.verify_and_update("a password", stored) == (True, None)
+        assert checked_by.verify_and_update("another password", stored) == (False, None)
+    weaker = legacy.handler("argon2").using(time_cost=1).hash("a password")
+    ok, new_hash = default.verify_and_update("a password", weaker)
+    assert ok and new_hash is not None and new_hash.startswith("$argon2id$v=19$m=19456,t=2,p=1$")
+    with pytest.raises(ValueError):
+        default.verify_and_update("a password", "not a hash")
+
+
 def test_the_hashing_backends_load_without_an_error_or_a_warning() -> None:
     # passlib 1.7.4 logged "(trapped) error reading bcrypt version" with bcrypt >= 4.1 and failed
     # its own self-test with bcrypt 5; warnings are errors under pytest's settings here.
