@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import random
 import re
 import shutil
 import statistics
@@ -79,16 +80,20 @@ def instructions(app: str, mode: str, *, python: str = sys.executable, env: dict
 
 
 def interleaved(apps: list[str], mode: str, runs: int, count: int = 0) -> dict[str, list[dict[str, float]]]:
-    """`runs` rounds; each round runs every app once, in a rotating order, so drift hits all alike."""
+    """`runs` rounds; each round runs every app once, in a shuffled order, so drift hits all alike."""
     return rounds({app: partial(probe, app, mode, count) for app in apps}, runs)
 
 
 def rounds(cases: dict[str, Callable[[], dict[str, float]]], runs: int) -> dict[str, list[dict[str, float]]]:
-    """`runs` rounds of every case (one sample each), in an order rotating per round."""
+    """`runs` rounds of every case (one sample each), in an order shuffled per round (seeded, so
+    reruns repeat it). Not rotated: a rotation gives each case the same predecessor in every round;
+    run that way, the template's /api/health case, always right after the Vercel shim, measured
+    slower than its /api/users/me case, which does more, in two runs out of two."""
     labels = list(cases)
     samples: dict[str, list[dict[str, float]]] = {label: [] for label in labels}
-    for round_ in range(runs):
-        for label in labels[round_ % len(labels) :] + labels[: round_ % len(labels)]:
+    order = random.Random(len(labels) * 1000 + runs)
+    for _ in range(runs):
+        for label in order.sample(labels, len(labels)):
             samples[label].append(cases[label]())
     return samples
 

@@ -9,7 +9,7 @@ Mangum hello world (same pins, an `async def` route, `lifespan="off"`) packaged 
 the same with hash-based bytecode, and a bare FastAPI app built by `vercel build` with bytecode.
 Every sample is a fresh process of Python 3.12 without the project's packages, in the production
 configuration: ENVIRONMENT=production, a SECRET_KEY, a PostgreSQL DATABASE_URL (a scratch database,
-not contacted at load), no REDIS_URL, LOG_LEVEL=WARNING. Cases alternate in rotating order.
+not contacted at load), no REDIS_URL, LOG_LEVEL=WARNING. Cases alternate in an order shuffled per round.
 
 Wall and CPU time move with whatever else loads the machine; the instructions executed do not:
 where valgrind is installed, each Lambda case also runs once under cachegrind without cache
