@@ -110,6 +110,9 @@ def vercel_build(project: Path, tools_path: str, python_dir: str) -> Path:
         PATH=path,
         VERCEL_TELEMETRY_DISABLED="1",
         VERCEL_PYTHON_COMPILEALL="1",
+        # A bundle the builder finds large is otherwise installed at run time under /tmp, which
+        # needs a download this machine cannot make and is not the artefact measured here.
+        VERCEL_PYTHON_DISABLE_RUNTIME_INSTALL="1",
     )
     return project / ".vercel" / "output" / "functions" / "api" / "index.func"
 
@@ -119,6 +122,7 @@ def template_vercel(work: Path, tools_path: str, python_dir: str) -> Path:
     ignore = shutil.ignore_patterns(
         ".git",
         ".venv",
+        ".venv-*",
         ".tools",
         ".vercel",
         "node_modules",

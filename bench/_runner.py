@@ -5,6 +5,9 @@ from __future__ import annotations
 import json
 import os
 import platform
+import random
+import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -57,17 +60,40 @@ def probe(
     return data
 
 
+def instructions(app: str, mode: str, *, python: str = sys.executable, env: dict[str, str] | None = None) -> int | None:
+    """Instructions one fresh process of `probe` executes, by valgrind's cachegrind without cache
+    simulation: the same count run after run whatever else loads the machine, unlike wall or CPU
+    time. None when valgrind is not installed."""
+    valgrind = shutil.which("valgrind")
+    if valgrind is None:
+        return None
+    with tempfile.TemporaryDirectory(prefix="bench-cachegrind-") as tmp:
+        log = Path(tmp) / "valgrind.log"
+        args = [valgrind, "--tool=cachegrind", "--cache-sim=no", f"--cachegrind-out-file={Path(tmp) / 'out'}"]
+        args += [f"--log-file={log}", python, str(PROBE), app, mode, "0"]
+        done = subprocess.run(args, capture_output=True, text=True, env=ENV if env is None else env, cwd=ROOT)
+        text = log.read_text(encoding="utf-8", errors="replace") if log.exists() else ""
+        found = re.search(r"I\s+refs:\s+([\d,]+)", text)
+        if done.returncode != 0 or found is None:
+            raise SystemExit(f"cachegrind on {app} {mode} failed:\n{done.stderr[-3000:]}{text[-2000:]}")
+    return int(found.group(1).replace(",", ""))
+
+
 def interleaved(apps: list[str], mode: str, runs: int, count: int = 0) -> dict[str, list[dict[str, float]]]:
-    """`runs` rounds; each round runs every app once, in a rotating order, so drift hits all alike."""
+    """`runs` rounds; each round runs every app once, in a shuffled order, so drift hits all alike."""
     return rounds({app: partial(probe, app, mode, count) for app in apps}, runs)
 
 
 def rounds(cases: dict[str, Callable[[], dict[str, float]]], runs: int) -> dict[str, list[dict[str, float]]]:
-    """`runs` rounds of every case (one sample each), in an order rotating per round."""
+    """`runs` rounds of every case (one sample each), in an order shuffled per round (seeded, so
+    reruns repeat it). Not rotated: a rotation gives each case the same predecessor in every round;
+    run that way, the template's /api/health case, always right after the Vercel shim, measured
+    slower than its /api/users/me case, which does more, in two runs out of two."""
     labels = list(cases)
     samples: dict[str, list[dict[str, float]]] = {label: [] for label in labels}
-    for round_ in range(runs):
-        for label in labels[round_ % len(labels) :] + labels[: round_ % len(labels)]:
+    order = random.Random(len(labels) * 1000 + runs)
+    for _ in range(runs):
+        for label in order.sample(labels, len(labels)):
             samples[label].append(cases[label]())
     return samples
 

@@ -70,7 +70,11 @@ async def create_admin(email: str, password: str, *, existing: bool, keep_role: 
     settings = load_settings()
     email = Credentials(email=email, password=password).email  # same rules as registration, normalised
     database = DatabaseService(settings)
-    auth = AuthService(database, PasswordHasher(settings.password_hash_concurrency), TokenCodec(settings))
+    auth = AuthService(
+        database,
+        PasswordHasher(settings.password_hash_concurrency, settings.password_legacy_bcrypt),
+        TokenCodec(settings),
+    )
     try:
         try:
             user = await auth.register(email, password, role="admin")

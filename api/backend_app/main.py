@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.telemetry import TelemetryConfig
 
+from backend_app.core import library_internals
 from backend_app.core.config import Settings, get_settings
 from backend_app.core.errors import install_error_handlers
 from backend_app.core.openapi import COMMON_RESPONSES, complete_openapi
@@ -71,4 +72,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if docs:
         install_docs(app)
     complete_openapi(app)
+    # What FastAPI and anyio would do on the first request reaching each router, and at the first lifespan.
+    library_internals.build_routes(app)
+    library_internals.import_request_machinery()
     return app

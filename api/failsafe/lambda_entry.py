@@ -29,7 +29,7 @@ import importlib
 import time
 from typing import Any
 
-from failsafe import flushes, lambda_adapter, lambda_edge, lambda_events
+from failsafe import flushes, lambda_adapter, lambda_edge, lambda_events, snapstart
 from failsafe.catalogue import BACKEND_UNAVAILABLE, INTERNAL_ERROR, UNSUPPORTED_EVENT, ErrorCode
 from failsafe.errors import error_body
 from failsafe.loader import BackendGate
@@ -50,6 +50,7 @@ class LambdaEntry:
         self._headers = [(k.decode(), v.decode()) for k, v in api_headers(production=production)]
         if gate.options.platform != "vercel":
             gate.add_load_step(self._import_mangum)
+        self.snapshot_hooks = snapstart.register(gate)  # with SnapStart only
 
     def _import_mangum(self) -> None:
         self._mangum_class = importlib.import_module("mangum").Mangum

@@ -83,7 +83,16 @@ class BackendGate:
             return loaded
         with self._lock:
             if self._loaded is None:
-                self._loaded = self._load()
+                # What the load allocates lives as long as the container, so the collections it
+                # triggered (~130 young, ~11 middle, a full one) walked it for nothing: paused, the
+                # Lambda zip's import + first request runs ~56 M fewer instructions (~3 %).
+                paused = gc.isenabled()
+                gc.disable()
+                try:
+                    self._loaded = self._load()
+                finally:
+                    if paused:
+                        gc.enable()
                 # What the load built (modules, app) lives as long as the container, yet every full
                 # collection walked it: 27-45 ms per full collection in uvicorn under login load,
                 # 5.6 ms once frozen. Freezing moves lists (nothing measurable at a cold start); no

@@ -20,6 +20,10 @@ class RuntimeInfo:
         self.invocations = 0
         self._lock = threading.Lock()
 
+    def restarted(self) -> None:
+        """A SnapStart restore: this process starts now, whatever the snapshot's clock said."""
+        self.started_at = datetime.now(UTC).isoformat(timespec="milliseconds")
+
     def count_invocation(self) -> int:
         with self._lock:
             self.invocations += 1

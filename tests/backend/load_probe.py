@@ -38,6 +38,7 @@ def main() -> None:
     if index.app.lazy:
         call("GET", "/api/health")
     loaded = sorted(sys.modules)
+    built = count_route_builds()
     for method in ("GET", "HEAD"):
         call(method, "/api/health")
         call(method, "/api/status")
@@ -62,7 +63,24 @@ def main() -> None:
     call("GET", "/api/docs/oauth2-redirect")
     call("GET", "/api/docs/swagger-ui-bundle.js")
     call("GET", "/api/no-such-route")
-    print(json.dumps({"imported": imported, "loaded": loaded, "after": sorted(sys.modules), "statuses": statuses}))
+    after = sorted(sys.modules)
+    print(json.dumps({"imported": imported, "loaded": loaded, "after": after, "statuses": statuses, "built": built}))
+
+
+def count_route_builds() -> list[str]:
+    """From now on, the path of every route whose handler FastAPI builds (`APIRoute.get_route_handler`,
+    FastAPI's documented hook for custom route classes, called once per route built)."""
+    from fastapi.routing import APIRoute
+
+    built: list[str] = []
+    original = APIRoute.get_route_handler
+
+    def spy(route: APIRoute) -> Any:
+        built.append(route.path)
+        return original(route)
+
+    APIRoute.get_route_handler = spy  # type: ignore[method-assign]
+    return built
 
 
 if __name__ == "__main__":

@@ -1,9 +1,11 @@
-"""The load is complete: after it, no request imports a module of api/ or a package the backend uses.
+"""The load is complete: after it, no request imports a module of api/ or a package the backend uses,
+or builds a route.
 
 `tests/backend/load_probe.py` imports the entry in a fresh process with the settings of a deploy,
 then sends a request to every route through `index.handler`. Only the driver of the configured
-database, and redis-py and `limits` only with REDIS_URL, are imported (the tracer only with tracing
-on): a service the settings do not use is not.
+database, redis-py and `limits` only with REDIS_URL, bcrypt and libpass only with
+PASSWORD_LEGACY_BCRYPT, and the tracer only with tracing on, are imported: a service the settings do
+not use is not.
 """
 
 from __future__ import annotations
@@ -128,17 +130,22 @@ def probe(database_url: str, **env: str) -> dict[str, Any]:
     return data
 
 
-def check_complete(data: dict[str, Any], kind: str, with_redis: bool) -> None:
+def check_complete(data: dict[str, Any], kind: str, with_redis: bool, legacy_bcrypt: bool = False) -> None:
     assert {k: data["statuses"].get(k) for k in STATUSES} == STATUSES
     loaded, after = set(data["loaded"]), set(data["after"])
     new = after - loaded
     assert sorted(m for m in new if m.split(".")[0] in OURS) == []
-    assert sorted(m for m in new if m in top_level_packages()) == []
+    assert sorted(m for m in new if m.split(".")[0] in top_level_packages()) == []
+    # No route is built on a request either: FastAPI would build an included router's routes on the
+    # first request reaching it, and an error in their analysis would be that request's 500.
+    assert data["built"] == []
     expected = backend_modules() - NOT_LOADED[kind] - (set() if with_redis else WITHOUT_REDIS) - WITHOUT_TRACING
     assert sorted(expected - loaded) == []
     assert sorted((NOT_LOADED[kind] | WITHOUT_TRACING) & after) == []
-    for package in ("jose", "passlib", "argon2", "bcrypt", "python_multipart", "mangum"):
+    for package in ("jose", "argon2", "python_multipart", "mangum"):
         assert package in loaded, package
+    for package in ("bcrypt", "passlib"):  # legacy hashes: PASSWORD_LEGACY_BCRYPT alone needs them
+        assert (package in loaded) is legacy_bcrypt and (package in after) is legacy_bcrypt, package
     driver, other = ("aiosqlite", "asyncpg") if kind == "sqlite" else ("asyncpg", "aiosqlite")
     assert driver in loaded and other not in after
     for package in ("redis", "limits"):  # the shared cache and rate limiter: REDIS_URL alone needs them
@@ -148,6 +155,11 @@ def check_complete(data: dict[str, Any], kind: str, with_redis: bool) -> None:
 def test_after_the_load_no_route_imports_anything(database_url: str) -> None:
     kind = "sqlite" if database_url.startswith("sqlite") else "postgresql"
     check_complete(probe(database_url), kind, with_redis=False)
+
+
+def test_with_legacy_bcrypt_bcrypt_is_loaded_too(tmp_path: Path) -> None:
+    data = probe(f"sqlite:///{tmp_path}/bcrypt.sqlite3", PASSWORD_LEGACY_BCRYPT="true")
+    check_complete(data, "sqlite", with_redis=False, legacy_bcrypt=True)
 
 
 def test_with_redis_url_redis_is_loaded_too(tmp_path: Path) -> None:

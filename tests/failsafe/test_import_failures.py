@@ -77,9 +77,9 @@ REDIS = {**SQLITE, "REDIS_URL": "redis://127.0.0.1:1/0"}
 # settings). The distribution is the one whose metadata installs the module (`passlib`: libpass).
 PACKAGES = [
     ("jose", "python-jose", SQLITE),
-    ("passlib", "libpass", SQLITE),
+    ("passlib", "libpass", {**SQLITE, "PASSWORD_LEGACY_BCRYPT": "true"}),
     ("argon2", "argon2-cffi", SQLITE),
-    ("bcrypt", "bcrypt", SQLITE),
+    ("bcrypt", "bcrypt", {**SQLITE, "PASSWORD_LEGACY_BCRYPT": "true"}),
     ("python_multipart", "python-multipart", SQLITE),
     ("aiosqlite", "aiosqlite", SQLITE),
     ("asyncpg", "asyncpg", POSTGRES),
@@ -87,7 +87,9 @@ PACKAGES = [
     ("limits", "limits", REDIS),
 ]
 for module, dist, settings in PACKAGES:
-    name = f"{module} not importable" + (" with REDIS_URL" if "REDIS_URL" in settings else "")
+    name = f"{module} not importable" + "".join(
+        f" with {key}" for key in ("REDIS_URL", "PASSWORD_LEGACY_BCRYPT") if key in settings
+    )
     CASES[name] = Case("absent_from_bundle", module, absent_hint(module, dist), shadow=(module,), env=settings)
 # Every router module, and a module of each backend package, with an import that cannot succeed.
 for path in (

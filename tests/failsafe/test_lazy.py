@@ -98,3 +98,29 @@ def test_what_the_load_built_is_out_of_the_collectors_way() -> None:
         # only atomic values (3.13 did, in a fresh clone), so they leave the count without being walked.
         assert result["frozen"] > 0 and result["before_still_walked"] == 0
         assert result["walked_after"] < result["walked_before"]
+
+
+PAUSED = """
+import gc, json, sys
+sys.path.insert(0, {root!r})
+from failsafe.loader import BackendGate
+gate = BackendGate()
+collections = []
+gc.callbacks.append(lambda phase, info: collections.append(info["generation"]) if phase == "start" else None)
+gate.ensure_loaded()
+print(json.dumps({{"collections": collections, "enabled": gc.isenabled()}}))
+"""
+
+
+def test_the_collector_is_paused_during_the_load_and_running_after() -> None:
+    """Everything the load allocates lives as long as the container: the ~140 collections it used to
+    trigger (one of them full) walked it for nothing."""
+    proc = subprocess.run(
+        [sys.executable, "-c", PAUSED.format(root=str(ROOT / "api"))],
+        env=development_environ(BACKEND_LOAD="lazy"),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert json.loads(proc.stdout.strip().splitlines()[-1]) == {"collections": [], "enabled": True}

@@ -101,6 +101,7 @@ class Settings(BaseModel):
     access_token_ttl_s: int = Field(default=900, gt=0)
     refresh_token_ttl_s: int = Field(default=14 * 24 * 3600, gt=0)
     password_hash_concurrency: int | None = Field(default=None, ge=1)
+    password_legacy_bcrypt: EnvBool = False  # verify bcrypt hashes of older deployments (core.hash_schemes)
 
     # Traces (backend_app.core.tracing): FastAPI's switch and OpenTelemetry's standard variables;
     # failsafe.trace_context.tracing_requested reads the same ones leniently.

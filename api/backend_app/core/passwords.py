@@ -1,10 +1,11 @@
-"""Password hashing with passlib (the libpass fork), always in worker threads, never on the event loop.
+"""Password hashing (argon2-cffi; libpass for legacy bcrypt), always in worker threads, never on the event loop.
 
-Scheme, chosen by measurement on this 2-core machine (bench/hash_schemes.py, figures in
+Schemes (`core.hash_schemes`), chosen by measurement on this 2-core machine (bench/hash_schemes.py, figures in
 bench/RESULTS.md): argon2id with OWASP's parameters (m=19 MiB, t=2, p=1) hashed in ~29 ms and +19 MiB per
 concurrent hash, against ~205 ms and no extra memory for bcrypt_sha256 at rounds=12; both
 release the GIL. Neither truncates at 72 bytes the way plain bcrypt does. Plain bcrypt and
-bcrypt_sha256 hashes (older deployments) still verify and are re-hashed on the next login.
+bcrypt_sha256 hashes (older deployments) verify with `PASSWORD_LEGACY_BCRYPT=true` and are
+re-hashed on the next login; without it they never match, and a WARNING names the account.
 
 A plain bcrypt hash only ever saw the first 72 bytes of its password, so any longer password
 sharing those bytes would match it (and be re-hashed, locking the owner out). Against such a hash
@@ -22,21 +23,12 @@ from __future__ import annotations
 import os
 import secrets
 
-# Imported with the backend, so a missing backend is the loader's diagnosis, not a failed login;
-# passlib would otherwise find its backends itself on first use.
-import argon2  # noqa: F401
-import bcrypt  # noqa: F401
-import passlib.handlers.argon2
-import passlib.handlers.bcrypt  # noqa: F401
-from passlib.context import CryptContext
-
 from backend_app.core.background_threads import LowPriorityThreads
+from backend_app.core.hash_schemes import HashContext, build_context, is_bcrypt_hash
 from failsafe.logs import get_logger
 
 log = get_logger("passwords")
 
-SCHEMES = ("argon2", "bcrypt_sha256", "bcrypt")  # the first hashes; the others verify, then re-hash
-ARGON2_OPTIONS = {"argon2__type": "ID", "argon2__memory_cost": 19456, "argon2__time_cost": 2, "argon2__parallelism": 1}
 BCRYPT_LIMIT_BYTES = 72
 PLAIN_BCRYPT_PREFIXES = ("$2a$", "$2b$", "$2y$", "$2x$")  # bcrypt_sha256 hashes start "$bcrypt-sha256$"
 
@@ -48,27 +40,20 @@ def machine_concurrency() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def build_context() -> CryptContext:
-    """The CryptContext with its backends loaded (~23 ms, bcrypt's self-tests), so none loads on a request."""
-    context = CryptContext(schemes=list(SCHEMES), deprecated=list(SCHEMES[1:]), **ARGON2_OPTIONS)
-    for scheme in SCHEMES:
-        context.handler(scheme).get_backend()
-    return context
-
-
 def truncated_by_bcrypt(password: str, stored_hash: str) -> bool:
     """True when plain bcrypt would compare only a prefix of `password` with `stored_hash`."""
     return stored_hash.startswith(PLAIN_BCRYPT_PREFIXES) and len(password.encode()) > BCRYPT_LIMIT_BYTES
 
 
 class PasswordHasher:
-    def __init__(self, concurrency: int | None = None) -> None:
+    def __init__(self, concurrency: int | None = None, legacy_bcrypt: bool = False) -> None:
         self.concurrency = concurrency or machine_concurrency()
+        self.legacy_bcrypt = legacy_bcrypt
         self._threads = LowPriorityThreads(self.concurrency, "password-hash")
-        self._context = build_context()
+        self._context = build_context(legacy_bcrypt)
         self._dummy: str | None = None
 
-    def _ctx(self) -> CryptContext:
+    def _ctx(self) -> HashContext:
         return self._context
 
     async def hash(self, password: str) -> str:
@@ -82,6 +67,14 @@ class PasswordHasher:
 
         `account` (the user id) is named in the warning when a plain bcrypt hash is refused.
         """
+        if not self.legacy_bcrypt and is_bcrypt_hash(stored_hash):
+            log.warning(
+                "account %s has a bcrypt password hash, which this deployment does not verify: "
+                "set PASSWORD_LEGACY_BCRYPT=true to verify it (and re-hash it to argon2id at the next login)",
+                account,
+            )
+            await self.dummy_verify(password)  # answers as slowly as a real verify
+            return False, None
         if truncated_by_bcrypt(password, stored_hash):
             log.warning(
                 "a password over %d bytes was refused for account %s: its plain bcrypt hash only holds the first %d; "

@@ -1,8 +1,8 @@
 """JWTs: HS256 with `SECRET_KEY`, or RS256 when a key pair is set; never both, never anything else.
 
-The one module that imports python-jose: swapping the library (PyJWT, joserfc) changes this file
-alone (docs/security.md). python-jose 3.5.0 is covered by advisories that this module keeps out of
-reach rather than trusts the library to handle:
+The one module that uses python-jose (`core.jose_loading` imports it): swapping the library
+(PyJWT, joserfc) changes this file alone (docs/security.md). python-jose 3.5.0 is covered by
+advisories that this module keeps out of reach rather than trusts the library to handle:
 
 - one algorithm per configuration, and only that one is passed to decode: an RS256 deployment
   refuses HS256 tokens whatever key signed them; no EC algorithm is ever offered (ecdsa's timing
@@ -25,11 +25,12 @@ import time
 import uuid
 from typing import Any, Literal, NamedTuple
 
-from jose import JWTError, jwt
+from jose import JWTError
 
 from backend_app.core.auth_errors import InvalidTokenError
 from backend_app.core.auth_settings import DEV_SECRET_KEY
 from backend_app.core.config import Settings
+from backend_app.core.jose_loading import jwt_module
 
 TokenType = Literal["access", "refresh"]
 Algorithm = Literal["HS256", "RS256"]
@@ -76,6 +77,7 @@ class TokenCodec:
             if settings.secret_key_previous is not None:  # rotation: tokens of the old key still verify
                 previous = settings.secret_key_previous.get_secret_value()
                 self._verify[_kid(previous)] = previous
+        self._jwt = jwt_module(self.algorithm)  # jose with this algorithm's key backend only
 
     def issue(self, typ: TokenType, sub: str, ver: int, sid: str) -> tuple[str, Claims]:
         now = int(time.time())
@@ -91,17 +93,17 @@ class TokenCodec:
             "iss": self.issuer,
             "aud": self.audience,
         }
-        token: str = jwt.encode(payload, self._sign_key, algorithm=self.algorithm, headers={"kid": self._kid})
+        token: str = self._jwt.encode(payload, self._sign_key, algorithm=self.algorithm, headers={"kid": self._kid})
         return token, claims
 
     def decode(self, token: str, expected: TokenType) -> Claims:
         try:
-            header = jwt.get_unverified_header(token)
+            header = self._jwt.get_unverified_header(token)
             if header.get("alg") != self.algorithm or "crit" in header:
                 raise InvalidTokenError()
             key = self._verify[str(header.get("kid"))]
             options = {f"require_{name}": True for name in ("sub", "exp", "iat", "jti", "iss", "aud")}
-            payload: dict[str, Any] = jwt.decode(
+            payload: dict[str, Any] = self._jwt.decode(
                 token, key, algorithms=[self.algorithm], audience=self.audience, issuer=self.issuer, options=options
             )
         except (JWTError, KeyError, ValueError, TypeError, AttributeError, OverflowError):  # jose: int(inf)

@@ -50,7 +50,7 @@ class ServiceContainer:
         self.client_address = ClientAddressResolver(settings.trusted_proxies, on_vercel=detect_platform() == "vercel")
         self.login_limit = LoginLimit(settings, self.rate_limiter, self.client_address)
         self.database = DatabaseService(settings)
-        hasher = PasswordHasher(settings.password_hash_concurrency)
+        hasher = PasswordHasher(settings.password_hash_concurrency, settings.password_legacy_bcrypt)
         self.auth = AuthService(self.database, hasher, TokenCodec(settings))
         self.user_admin = UserAdminService(self.database)
         self.status = self._status_registry()

@@ -12,6 +12,7 @@ import statistics
 import sys
 import threading
 import time
+from collections.abc import AsyncIterator
 from typing import Any
 
 import anyio
@@ -20,7 +21,8 @@ import httpx
 import pytest
 
 from backend_app.core.background_threads import NICE_INCREMENT, LowPriorityThreads
-from backend_app.core.passwords import PasswordHasher, build_context, machine_concurrency
+from backend_app.core.hash_schemes import build_context
+from backend_app.core.passwords import PasswordHasher, machine_concurrency
 from backend_app.main import create_app
 from backend_app.services.container import services_of
 from tests.backend.conftest import make_settings
@@ -48,9 +50,22 @@ async def test_passwords_sharing_their_first_72_bytes_are_different(client: http
     assert right.status_code == 200
 
 
-async def test_legacy_bcrypt_hash_verifies_and_is_rehashed_on_login(client: httpx.AsyncClient) -> None:
+@pytest.fixture
+async def legacy_client(database_url: str) -> AsyncIterator[httpx.AsyncClient]:
+    """A deployment that verifies bcrypt hashes of an older one (PASSWORD_LEGACY_BCRYPT=true)."""
+    app = create_app(make_settings(database_url, password_legacy_bcrypt=True))
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client:
+        client.app = app  # type: ignore[attr-defined]
+        yield client
+    await services_of(app).stop()
+
+
+async def test_legacy_bcrypt_hash_verifies_and_is_rehashed_on_login(legacy_client: httpx.AsyncClient) -> None:
+    client = legacy_client
     await client.post("/api/auth/register", json={"email": "old@example.com", "password": "placeholder-pw"})
-    legacy = build_context().handler("bcrypt").using(rounds=4).hash("password from 2019")  # an older deployment's
+    legacy = (
+        build_context(legacy_bcrypt=True).handler("bcrypt").using(rounds=4).hash("password from 2019")
+    )  # an older deployment's
     async with services_of(client.app).database.transaction() as conn:  # type: ignore[attr-defined]
         await conn.execute("UPDATE users SET password_hash = $1 WHERE email = $2", legacy, "old@example.com")
     assert (await stored_hash(client, "old@example.com")).startswith("$2b$")
@@ -70,13 +85,16 @@ class Records(logging.Handler):
         self.records.append(record)
 
 
-async def test_an_old_bcrypt_hash_refuses_every_password_over_72_bytes(client: httpx.AsyncClient) -> None:
+async def test_an_old_bcrypt_hash_refuses_every_password_over_72_bytes(legacy_client: httpx.AsyncClient) -> None:
     """Plain bcrypt saw only the first 72 bytes: a longer variant must not log in and replace the hash."""
+    client = legacy_client
     real = "q" * 72 + "-the real tail"
     variant = "q" * 72 + "-an attacker's"
     registered = await client.post("/api/auth/register", json={"email": "trunc@example.com", "password": "placeholder"})
     account = registered.json()["id"]
-    legacy = build_context().handler("bcrypt").using(rounds=4).hash(real[:72])  # what plain bcrypt stored
+    legacy = (
+        build_context(legacy_bcrypt=True).handler("bcrypt").using(rounds=4).hash(real[:72])
+    )  # what plain bcrypt stored
     async with services_of(client.app).database.transaction() as conn:  # type: ignore[attr-defined]
         await conn.execute("UPDATE users SET password_hash = $1 WHERE email = $2", legacy, "trunc@example.com")
     records = Records()
@@ -98,6 +116,43 @@ async def test_an_old_bcrypt_hash_refuses_every_password_over_72_bytes(client: h
     assert short.status_code == 200
 
 
+async def test_without_the_setting_a_bcrypt_hash_is_a_wrong_password_and_a_warning(client: httpx.AsyncClient) -> None:
+    registered = await client.post("/api/auth/register", json={"email": "b@example.com", "password": "placeholder"})
+    account = registered.json()["id"]
+    for scheme in ("bcrypt", "bcrypt_sha256"):
+        legacy = build_context(legacy_bcrypt=True).handler(scheme).using(rounds=4).hash("password from 2019")
+        async with services_of(client.app).database.transaction() as conn:  # type: ignore[attr-defined]
+            await conn.execute("UPDATE users SET password_hash = $1 WHERE email = $2", legacy, "b@example.com")
+        records = Records()
+        logger = logging.getLogger("app.passwords")
+        logger.addHandler(records)
+        try:
+            login = await client.post(
+                "/api/auth/login", json={"email": "b@example.com", "password": "password from 2019"}
+            )
+        finally:
+            logger.removeHandler(records)
+        assert login.status_code == 401 and login.json()["error"]["code"] == "invalid_credentials"
+        assert await stored_hash(client, "b@example.com") == legacy
+        [warning] = [r.getMessage() for r in records.records if r.levelno == logging.WARNING]
+        assert account in warning and "PASSWORD_LEGACY_BCRYPT=true" in warning
+
+
+def test_argon2_hashes_verify_alike_with_and_without_legacy_bcrypt() -> None:
+    """A deployment can turn PASSWORD_LEGACY_BCRYPT on or off: each context verifies the other's hashes."""
+    default, legacy = build_context(), build_context(legacy_bcrypt=True)
+    for made_by, checked_by in ((default, legacy), (legacy, default)):
+        stored = made_by.hash("a password")
+        assert stored.startswith("$argon2id$v=19$m=19456,t=2,p=1$")
+        assert checked_by.verify_and_update("a password", stored) == (True, None)
+        assert checked_by.verify_and_update("another password", stored) == (False, None)
+    weaker = legacy.handler("argon2").using(time_cost=1).hash("a password")
+    ok, new_hash = default.verify_and_update("a password", weaker)
+    assert ok and new_hash is not None and new_hash.startswith("$argon2id$v=19$m=19456,t=2,p=1$")
+    with pytest.raises(ValueError):
+        default.verify_and_update("a password", "not a hash")
+
+
 def test_the_hashing_backends_load_without_an_error_or_a_warning() -> None:
     # passlib 1.7.4 logged "(trapped) error reading bcrypt version" with bcrypt >= 4.1 and failed
     # its own self-test with bcrypt 5; warnings are errors under pytest's settings here.
@@ -105,7 +160,7 @@ def test_the_hashing_backends_load_without_an_error_or_a_warning() -> None:
     logger = logging.getLogger("passlib")
     logger.addHandler(records)
     try:
-        context = build_context()
+        context = build_context(legacy_bcrypt=True)
     finally:
         logger.removeHandler(records)
     assert [r.getMessage() for r in records.records if r.levelno >= logging.WARNING] == []
