@@ -82,7 +82,8 @@ def test_a_removed_pin_is_the_diagnosis_and_restoring_it_is_healthy(
 def test_libpass_removed_names_libpass_not_passlib(name: str, tmp_path: Path, project_packages: Path) -> None:
     root = project(tmp_path)
     without_pin(root, "libpass")
-    with emulator(root, *PLATFORMS[name]) as server:
+    # libpass is loaded for the verification of older bcrypt hashes only.
+    with emulator(root, *PLATFORMS[name], PASSWORD_LEGACY_BCRYPT="true") as server:
         diagnosis = diagnosis_of(server)
     assert (diagnosis["type"], diagnosis["module"]) == ("missing_dependency", "passlib")
     assert "add `libpass` to api/requirements.txt" in diagnosis["hint"]
@@ -160,7 +161,8 @@ def test_a_compiled_extension_of_the_other_architecture_names_both(
         entry.unlink()
     with zipfile.ZipFile(foreign_bcrypt) as wheel:
         wheel.extractall(packages)
-    with emulator(root, *PLATFORMS[name], "--tree", str(tree)) as server:
+    # bcrypt is loaded for the verification of older bcrypt hashes only.
+    with emulator(root, *PLATFORMS[name], "--tree", str(tree), PASSWORD_LEGACY_BCRYPT="true") as server:
         diagnosis = diagnosis_of(server)
     assert (diagnosis["type"], diagnosis["module"]) == ("incompatible_binary", "bcrypt")
     other = OTHER_ARCH[target.arch]
