@@ -27,7 +27,15 @@ for entry in (str(ROOT), str(API)):
 # this one; tests of a missing key remove or override it explicitly.
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-never-deployed-0123456789")
 # Fixtures that tests in several folders use (callers through every entry, broken project copies).
-pytest_plugins = ("tests.support.callers", "tests.support.platforms")
+pytest_plugins = ("tests.support.build_cache", "tests.support.callers", "tests.support.platforms")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--worked-example-suite",
+        action="store_true",
+        help="tests/docs/test_readme_example.py runs the whole suite in the copy with the example applied",
+    )
 
 
 @pytest.fixture(scope="module")
