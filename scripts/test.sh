@@ -17,4 +17,4 @@ stage "types (mypy --strict)" .venv/bin/mypy
 # pytest exits 5 when it collected no test: that is a failure here too (set -e). The tests run in
 # parallel, one worker per core (pytest-xdist), each file on one worker so that a module's fixtures
 # (a server, a build) are made once; `-n 0` after it runs them serially.
-stage "tests (pytest)" .venv/bin/python -m pytest -n auto --dist loadfile "$@"
+stage "tests (pytest)" .venv/bin/python -m pytest -n auto --dist loadfile --no-loadscope-reorder "$@"

@@ -108,7 +108,7 @@ COMMANDS: dict[str, Entry] = {
     'curl -s -H "X-Diagnostics-Token: $DIAGNOSTICS_TOKEN" https://your-app.vercel.app/api/status': NotRun(PLACEHOLDER),
     "python3 scripts/check_connection.py https://your-app.vercel.app": NotRun(PLACEHOLDER),
     # docs/testing.md
-    "python -m pytest -n auto --dist loadfile": NotRun(TEST_COMMAND),
+    "python -m pytest -n auto --dist loadfile --no-loadscope-reorder": NotRun(TEST_COMMAND),
     "bash scripts/test.sh -n 0": NotRun(TEST_COMMAND + ", serially"),
     ".venv/bin/python -m pytest": NotRun(TEST_COMMAND + ", serially"),
     # docs/architecture.md, docs/security.md, docs/adding-a-resource.md

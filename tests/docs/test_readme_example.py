@@ -3,7 +3,8 @@
 Every code block of the page starts with a comment naming where it goes (a file, or the string it
 is appended to); this test puts each one there, then runs the checks and the parts of the suite
 the new resource touches: its own tests on both databases, and the tests that derive what they
-expect from the schema and routes (`checkout.SCHEMA_AND_ROUTE_TESTS`). A page that drifts from the
+expect from the schema and routes (`checkout.SCHEMA_AND_ROUTE_TESTS`), and the fallback's routing and
+import tests (`checkout.LOADER_TESTS`). A page that drifts from the
 code (a renamed helper, a changed fixture, a router list laid out differently) fails here, and so
 does an example that would turn the suite red. A project that followed the page already holds
 every block as written: applying it again changes nothing, and the test passes there too.
@@ -20,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from tests.support import postgres
-from tests.support.checkout import PARALLEL, SCHEMA_AND_ROUTE_TESTS, checks_in, copy_checkout, pytest_in
+from tests.support.checkout import LOADER_TESTS, PARALLEL, SCHEMA_AND_ROUTE_TESTS, checks_in, copy_checkout, pytest_in
 from tests.support.paths import ROOT
 from tests.support.unavailable import unavailable
 
@@ -94,7 +95,7 @@ def test_the_worked_example_keeps_the_checks_and_the_suite_green(
     if request.config.getoption("worked_example_suite"):
         suite = pytest_in(root, *PARALLEL)
     else:
-        suite = pytest_in(root, "-p", "no:xdist", *SCHEMA_AND_ROUTE_TESTS)
+        suite = pytest_in(root, "-p", "no:xdist", *SCHEMA_AND_ROUTE_TESTS, *LOADER_TESTS)
     assert suite.returncode == 0, suite.stdout[-6000:] + suite.stderr[-2000:]
     problem = postgres.server_problem()
     if problem:  # everything ran on SQLite; the PostgreSQL half of the notes tests skipped
