@@ -1,8 +1,8 @@
-"""A copy of the whole checkout, with the tools of the original, to change and run the suite in.
+"""A copy of the whole checkout, with the tools and venvs of the original, to change and run the suite in.
 
 For tests that change the project as a user would (a table, a route, the worked example of
-docs/adding-a-resource.md) and then run the checks and parts of the suite there. `.tools/` is
-linked, not copied (~780 MB, read-only to the tests); `.mypy_cache/` is copied so that mypy in
+docs/adding-a-resource.md) and then run the checks and parts of the suite there. `.tools/` and
+the venvs are linked, not copied (~780 MB and more, read-only to the tests); `.mypy_cache/` is copied so that mypy in
 the copy only checks what changed.
 """
 
@@ -22,10 +22,13 @@ NOT_COPIED_CACHES = (".ruff_cache", ".pytest_cache", ".hypothesis")
 
 
 def copy_checkout(dest: Path) -> Path:
-    """The checkout at `dest` (a fresh clone's files, the original's `.tools` linked); `dest`."""
+    """The checkout at `dest` (a fresh clone's files, the original's `.tools` and `.venv*` linked); `dest`."""
     shutil.copytree(ROOT, dest, ignore=shutil.ignore_patterns(*NOT_COPIED, *NOT_COPIED_CACHES), symlinks=True)
-    if (ROOT / ".tools").is_dir():
-        (dest / ".tools").symlink_to((ROOT / ".tools").resolve(), target_is_directory=True)
+    for shared in [ROOT / ".tools", *sorted(ROOT.glob(".venv*"))]:
+        if shared.is_dir():
+            (dest / shared.name).symlink_to(shared.resolve(), target_is_directory=True)
+    # A repository of its own: the docs tests list the project's files as git does (ls-files).
+    subprocess.run(["git", "init", "-q"], cwd=dest, check=True, capture_output=True, timeout=60)
     return dest
 
 
