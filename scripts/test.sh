@@ -14,5 +14,7 @@ stage "set up .venv" bash scripts/bootstrap.sh
 stage "format check (ruff format --check)" .venv/bin/ruff format --check .
 stage "lint (ruff check)" .venv/bin/ruff check .
 stage "types (mypy --strict)" .venv/bin/mypy
-# pytest exits 5 when it collected no test: that is a failure here too (set -e).
-stage "tests (pytest)" .venv/bin/python -m pytest "$@"
+# pytest exits 5 when it collected no test: that is a failure here too (set -e). The tests run in
+# parallel, one worker per core (pytest-xdist), each file on one worker so that a module's fixtures
+# (a server, a build) are made once; `-n 0` after it runs them serially.
+stage "tests (pytest)" .venv/bin/python -m pytest -n auto --dist loadfile --no-loadscope-reorder "$@"

@@ -56,12 +56,15 @@ def no_interpreter(python_version: str) -> str:
     )
 
 
-def compile_tree(tree: Path, python_version: str) -> str | None:
-    """Compile every module of `tree` with a Python of the target's version; an error, or None."""
+def compile_tree(tree: Path, python_version: str, only: list[Path] | None = None) -> str | None:
+    """Compile every module of `tree` (or the files `only`) with a Python of the target's version; an error, or None."""
     python = find_python(python_version)
     if python is None:
         return no_interpreter(python_version)
-    args = [python, "-m", "compileall", "-q", "-j", "0", "--invalidation-mode", "unchecked-hash", str(tree)]
+    paths = [str(path) for path in only if path.suffix == ".py"] if only is not None else [str(tree)]
+    if not paths:
+        return None
+    args = [python, "-m", "compileall", "-q", "-j", "0", "--invalidation-mode", "unchecked-hash", *paths]
     done = subprocess.run(args, capture_output=True, text=True, timeout=900, check=False)
     if done.returncode != 0:
         return f"compileall with Python {python_version} failed:\n" + (done.stdout + done.stderr).strip()[-3000:]

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from scripts.predeploy.bytecode import compile_tree
 from scripts.predeploy.import_names import write_import_names
+from scripts.predeploy.cache import cache_key, cache_root, cached
 
 MIB = 1024 * 1024
 # Lambda's Python runtimes this template builds for (python3.14 since November 2025); template.yaml's
@@ -56,12 +57,30 @@ def build_tree(api: Path, target: Target, tree: Path) -> str | None:
     could not be compiled (the tree is complete but slow to start), or None.
     """
     fresh_dir(tree)
-    done = install_wheels(api / "requirements.txt", target, tree)
+    root = cache_root()
+    if root is None:
+        install_compiled_wheels(api / "requirements.txt", target, tree, compile_them=False)
+        copy_code(api, tree)
+        write_import_names(tree)
+        return compile_tree(tree, target.python)
+    # PREDEPLOY_CACHE_DIR (scripts/predeploy/cache.py): the compiled wheels once per pins and target.
+    requirements = (api / "requirements.txt").read_bytes()
+    key = cache_key("wheels", target.label, repr(PLATFORMS[target.arch]), requirements)
+    packages, wheels_error = cached(
+        root, key, lambda into: install_compiled_wheels(api / "requirements.txt", target, into)
+    )
+    shutil.copytree(packages, tree, symlinks=True, dirs_exist_ok=True)
+    code = copy_code(api, tree)
+    write_import_names(tree)
+    return wheels_error or compile_tree(tree, target.python, code)
+
+
+def install_compiled_wheels(requirements: Path, target: Target, into: Path, compile_them: bool = True) -> str | None:
+    """The pins' binary wheels for `target` in `into`, compiled with `compile_them`: why not, or None."""
+    done = install_wheels(requirements, target, into)
     if done.returncode != 0:
         raise NoWheelsError(done.stderr.strip())
-    copy_code(api, tree)
-    write_import_names(tree)
-    return compile_tree(tree, target.python)
+    return compile_tree(into, target.python) if compile_them else None
 
 
 def install_wheels(requirements: Path, target: Target, into: Path) -> subprocess.CompletedProcess[str]:
@@ -71,15 +90,17 @@ def install_wheels(requirements: Path, target: Target, into: Path) -> subprocess
     return subprocess.run(args, capture_output=True, text=True, timeout=900, check=False)
 
 
-def copy_code(api: Path, into: Path) -> None:
-    """The function's own code (api/ without caches and tests) at the root of the bundle."""
+def copy_code(api: Path, into: Path) -> list[Path]:
+    """The function's own code (api/ without caches and tests) at the root of the bundle; the files copied."""
+    copied = []
     for path in sorted(api.rglob("*")):
         relative = path.relative_to(api)
         if any(part in SKIP_DIRS or part.startswith(".") for part in relative.parts) or path.suffix == ".pyc":
             continue
         if path.is_file():
             (into / relative).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(path, into / relative)
+            copied.append(Path(shutil.copy2(path, into / relative)))
+    return copied
 
 
 def zip_tree(tree: Path, archive: Path) -> None:

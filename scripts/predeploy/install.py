@@ -14,6 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from scripts.predeploy.cache import cache_key, cache_root, cached
 from scripts.predeploy.interpreters import find_python, version_of
 from scripts.predeploy.report import CheckResult
 
@@ -56,19 +57,14 @@ def check_install(root: Path, python_version: str = "3.12", python: str | None =
     version = version_of(python) or "?"
     requirements = root / "api" / "requirements.txt"
     with tempfile.TemporaryDirectory(prefix="predeploy-venv-") as tmp:
-        venv = Path(tmp) / "venv"
         started = time.perf_counter()
-        made = _run([python, "-m", "venv", str(venv)], 300)
-        if made.returncode != 0:
-            result.error(f"could not create a venv with {python}:\n{_tail(made.stderr)}")
+        try:
+            venv = _venv_with_pins(python, requirements, Path(tmp) / "venv")
+        except _InstallError as exc:
+            result.error(str(exc))
+            result.summary = exc.summary
             return result
         vpy = str(venv / "bin" / "python")
-        pip = [vpy, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r", str(requirements)]
-        installed = _run(pip, 900)
-        if installed.returncode != 0:
-            result.error(f"pip install -r api/requirements.txt failed in a fresh venv:\n{_tail(installed.stderr)}")
-            result.summary = "requirements do not install"
-            return result
         install_s = time.perf_counter() - started
         env = {key: os.environ[key] for key in PASS_ENV if key in os.environ}
         env |= {"PYTHONDONTWRITEBYTECODE": "1", "ENVIRONMENT": "development"}
@@ -79,6 +75,34 @@ def check_install(root: Path, python_version: str = "3.12", python: str | None =
         "backend_loaded: true" if result.ok else "the backend did not load"
     )
     return result
+
+
+class _InstallError(Exception):
+    def __init__(self, message: str, summary: str) -> None:
+        super().__init__(message)
+        self.summary = summary
+
+
+def _venv_with_pins(python: str, requirements: Path, fresh: Path) -> Path:
+    """A venv of `python` with only the pins: made at `fresh`, or reused read-only from PREDEPLOY_CACHE_DIR."""
+    root = cache_root()
+    if root is None:
+        _make_venv(python, requirements, fresh)
+        return fresh
+    key = cache_key("venv", os.path.realpath(python), requirements.read_bytes())
+    venv, _ = cached(root, key, lambda into: _make_venv(python, requirements, into))
+    return venv
+
+
+def _make_venv(python: str, requirements: Path, venv: Path) -> None:
+    made = _run([python, "-m", "venv", "--clear", str(venv)], 300)
+    if made.returncode != 0:
+        raise _InstallError(f"could not create a venv with {python}:\n{_tail(made.stderr)}", "no venv")
+    pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+    installed = _run([*pip, "-r", str(requirements)], 900)
+    if installed.returncode != 0:
+        message = f"pip install -r api/requirements.txt failed in a fresh venv:\n{_tail(installed.stderr)}"
+        raise _InstallError(message, "requirements do not install")
 
 
 def _judge(result: CheckResult, probe: subprocess.CompletedProcess[str]) -> None:

@@ -195,7 +195,8 @@ async def test_openapi_lists_the_routers_in_their_order_and_the_password_flow(tm
     await services_of(app).stop()
     declared = [route.path for router in ROUTERS for route in router.routes]
     assert list(schema["paths"]) == list(dict.fromkeys(declared))
-    assert list(schema["paths"])[:11] == [
+    # The template's own paths, in order; a project's routers may come before, between or after them.
+    own = [
         "/api/health",
         "/api/status",
         "/api/status/feed",
@@ -208,6 +209,7 @@ async def test_openapi_lists_the_routers_in_their_order_and_the_password_flow(tm
         "/api/admin/users",
         "/api/admin/users/{user_id}",
     ]
+    assert [path for path in schema["paths"] if path in own] == own
     login = schema["paths"]["/api/auth/login"]["post"]["requestBody"]["content"]
     assert {"application/json", "application/x-www-form-urlencoded"} <= set(login)
     flows = next(iter(schema["components"]["securitySchemes"].values()))["flows"]

@@ -15,7 +15,6 @@ from typing import Any
 import ecdsa
 import httpx
 import pytest
-import rsa
 from jose import jwk
 
 from backend_app.core.auth_settings import DEV_SECRET_KEY, key_material_kind
@@ -26,6 +25,7 @@ from backend_app.services.container import services_of
 from tests.backend.conftest import SECRET, make_settings
 from tests.support.environment import scrub_environ
 from tests.support.events import lambda_event
+from tests.support.keys import rsa_keys
 from tests.support.paths import ROOT
 from tests.support.replies import lambda_reply
 from tests.support.setting_values import BAD_LIMITS, ENVIRONMENTS, FALSE_VALUES, NOT_BOOLEAN, TRUE_VALUES
@@ -230,7 +230,7 @@ def der_b64(pem: str) -> str:
 
 
 def key_material() -> dict[str, str]:
-    public, private = rsa.newkeys(1024)
+    public, private = rsa_keys(1024)
     pkcs1 = public.save_pkcs1().decode()
     spki = jwk.construct(pkcs1, "RS256").to_pem(pem_format="PKCS8").decode()
     ec_public = ecdsa.SigningKey.generate(curve=ecdsa.NIST256p).get_verifying_key()

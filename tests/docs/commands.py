@@ -61,8 +61,8 @@ TOOLS = "the tools set-up step (Debian packages as root, ~780 MB into .tools/; .
 CLOUD = "needs a cloud account"
 PLACEHOLDER = "a placeholder URL: your deployment's"
 CHECK_DEPS = (
-    "installs api/requirements.txt for four target platforms from PyPI; .ci/run runs it on every CI run "
-    "and tests/scripts/deploy/test_check_deps.py tests it"
+    "installs api/requirements.txt for four target platforms from PyPI; "
+    "tests/scripts/deploy/test_check_deps.py runs it on this project (and so on every CI run) and tests it"
 )
 
 COMMANDS: dict[str, Entry] = {
@@ -115,7 +115,11 @@ COMMANDS: dict[str, Entry] = {
     'curl -s -H "X-Diagnostics-Token: $DIAGNOSTICS_TOKEN" https://your-app.vercel.app/api/status': NotRun(PLACEHOLDER),
     "python3 scripts/check_connection.py https://your-app.vercel.app": NotRun(PLACEHOLDER),
     # docs/testing.md
-    "python -m pytest": NotRun(TEST_COMMAND),
+    "python -m pytest -n auto --dist loadfile --no-loadscope-reorder": NotRun(TEST_COMMAND),
+    "bash scripts/test.sh -n 0": NotRun(TEST_COMMAND + ", serially"),
+    ".venv/bin/python -m pytest": NotRun(TEST_COMMAND + ", serially"),
+    ".venv/bin/python -m pytest -p no:xdist --durations=40": NotRun(TEST_COMMAND + ", serially, as measured"),
+    "bash scripts/test.sh --durations=40 -q": NotRun(TEST_COMMAND + ", as measured"),
     # docs/architecture.md, docs/security.md, docs/adding-a-resource.md
     "DATABASE_URL=postgresql://... .venv/bin/python scripts/migrate.py": NotRun(
         "a placeholder URL: your PostgreSQL database's (tests/support/postgres.py migrates scratch databases with it)"
@@ -126,8 +130,8 @@ COMMANDS: dict[str, Entry] = {
     "DATABASE_URL=... .venv/bin/python scripts/create_admin.py admin@example.com": NotRun(
         "a placeholder URL: your database's (the getting-started form runs)"
     ),
-    "bash scripts/test.sh tests/notes": NotRun(
-        "the worked example's own run: tests/docs/test_readme_example.py applies the page and runs tests/notes"
+    "bash scripts/test.sh tests/backend/routes/test_notes.py": NotRun(
+        "the worked example's own run: tests/docs/test_readme_example.py applies the page and runs its tests"
     ),
     # docs/deploy-vercel.md, docs/deploy-aws.md, docs/pre-deploy-check.md, docs/configuration.md
     "npm i -g vercel": NotRun("a global install (docs/testing.md: scripts/tools/vercel.sh installs it into .tools/)"),
@@ -149,6 +153,7 @@ COMMANDS: dict[str, Entry] = {
     "VENV=.venv-3.13 PYTHON_VERSION=3.13 bash scripts/bootstrap.sh": NotRun(
         "a second venv on Python 3.13 (~1 min of installs); .ci/run makes it on every run"
     ),
+    'export PATH="$PWD/.tools/sam/bin:$PATH"': Run(),
     "sam build": NotRun("needs the SAM CLI from the tools set-up step; tests/scripts/deploy/test_sam_build.py runs it"),
     "sam validate --lint": NotRun(
         "needs the SAM CLI from the tools set-up step; tests/scripts/deploy/test_sam_build.py runs it"

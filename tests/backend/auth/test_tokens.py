@@ -13,13 +13,13 @@ from typing import Any
 import ecdsa  # python-jose's dependency: only this test signs with it
 import httpx
 import pytest
-import rsa
 from jose import jwt
 
 from backend_app.core.auth_errors import InvalidTokenError
 from backend_app.core.tokens import TokenCodec, _kid
 from tests.backend.conftest import PASSWORD, SECRET, make_settings, register_and_login
 from tests.support.callers import make_caller
+from tests.support.keys import rsa_pem_pair
 from tests.support.paths import API
 
 OTHER = "another-secret-key-that-is-long-enough-0123456789"
@@ -110,8 +110,7 @@ def test_rotation_keeps_tokens_of_the_previous_key_valid_only_while_it_is_listed
 
 
 def test_rs256_and_no_algorithm_confusion_with_its_public_key() -> None:
-    public, private = rsa.newkeys(2048)
-    public_pem, private_pem = public.save_pkcs1().decode(), private.save_pkcs1().decode()
+    public_pem, private_pem = rsa_pem_pair()
     rs = codec(jwt_private_key=private_pem, jwt_public_key=public_pem)
     token, _ = rs.issue("access", "u1", 0, "s")
     assert jwt.get_unverified_header(token)["alg"] == "RS256"
@@ -135,13 +134,8 @@ async def test_a_refused_token_is_a_401_with_www_authenticate(client: httpx.Asyn
         assert response.headers["www-authenticate"].startswith("Bearer")
 
 
-def rsa_pair() -> tuple[str, str]:
-    public, private = rsa.newkeys(2048)
-    return public.save_pkcs1().decode(), private.save_pkcs1().decode()
-
-
 def test_rs256_mode_accepts_no_hs256_token_whatever_key_signed_it() -> None:
-    public_pem, private_pem = rsa_pair()
+    public_pem, private_pem = rsa_pem_pair()
     rs = codec(jwt_private_key=private_pem, jwt_public_key=public_pem, secret_key=SECRET, secret_key_previous=OTHER)
     assert rs.algorithm == "RS256"
     for key in (SECRET, OTHER):  # the keys HS256 mode would verify with
@@ -154,7 +148,7 @@ def test_rs256_mode_accepts_no_hs256_token_whatever_key_signed_it() -> None:
 
 
 def test_hs256_mode_accepts_no_rs256_token() -> None:
-    public_pem, private_pem = rsa_pair()
+    public_pem, private_pem = rsa_pem_pair()
     rs_token, _ = codec(jwt_private_key=private_pem, jwt_public_key=public_pem).issue("access", "u1", 0, "s")
     with pytest.raises(InvalidTokenError):
         codec(secret_key=SECRET).decode(rs_token, "access")
@@ -165,7 +159,7 @@ def test_no_ec_algorithm_is_offered() -> None:
     es_token = jwt.encode(payload(), ec_pem, algorithm="ES256", headers={"kid": _kid(SECRET)})
     with pytest.raises(InvalidTokenError):
         codec().decode(es_token, "access")
-    public_pem, private_pem = rsa_pair()
+    public_pem, private_pem = rsa_pem_pair()
     assert {codec().algorithm, codec(jwt_private_key=private_pem, jwt_public_key=public_pem).algorithm} == {
         "HS256",
         "RS256",
