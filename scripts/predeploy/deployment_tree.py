@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from scripts.predeploy.bytecode import compile_tree
-from scripts.predeploy.import_names import write_import_names
 from scripts.predeploy.cache import cache_key, cache_root, cached
+from scripts.predeploy.import_names import write_import_names
 
 MIB = 1024 * 1024
 # Lambda's Python runtimes this template builds for (python3.14 since November 2025); template.yaml's
