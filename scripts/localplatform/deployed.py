@@ -3,9 +3,9 @@
 Packages: only what `api/requirements.txt` pins, binary wheels for this machine's architecture and
 the chosen Python, with hash-based bytecode (scripts/predeploy/deployment_tree.py, as
 scripts/package_lambda.py builds them). They are cached, keyed on the requirements' bytes, the
-Python and the architecture: a second start with nothing changed reinstalls nothing. Each cache
-entry is built in a temporary folder and renamed into place, so parallel starts (test workers)
-never see half a tree; two that race build twice and keep one.
+Python and the architecture: a second start with nothing changed reinstalls nothing. The cache is
+scripts/predeploy/cache.py's, always on here: an entry is built under a lock and counts once it is
+complete, so parallel starts (test workers) never see half a tree.
 
 The code (api/ without caches and tests, compiled) is copied afresh into each tree, so an edit is
 picked up at the next start without touching the packages. Lambda's tree is the task root (code
@@ -16,17 +16,22 @@ and packages side by side, packages as links into the cache); Vercel's is the pr
 from __future__ import annotations
 
 import compileall
-import hashlib
 import os
 import platform
 import py_compile
-import shutil
 import sys
 import tempfile
 from pathlib import Path
 
 from scripts.predeploy.bytecode import compile_tree
-from scripts.predeploy.deployment_tree import ARCH_ALIASES, NoWheelsError, Target, copy_code, install_wheels
+from scripts.predeploy.cache import cache_key, cached
+from scripts.predeploy.deployment_tree import (
+    ARCH_ALIASES,
+    NoWheelsError,
+    Target,
+    copy_code,
+    install_compiled_wheels,
+)
 from scripts.predeploy.import_names import write_import_names
 
 CHECKOUT = Path(__file__).resolve().parent.parent.parent
@@ -36,9 +41,8 @@ CACHE = Path(
     os.environ.get("EMULATE_CACHE_DIR")
     or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "serverless-template" / "deployed"
 )
-BUILT = ".built"  # written last: an entry without it was never completed
 # Bump when what a cache entry holds changes, so old entries are not reused.
-LAYOUT = "1"
+LAYOUT = "2"
 
 
 def this_machine(python: str) -> Target:
@@ -46,37 +50,18 @@ def this_machine(python: str) -> Target:
     return Target(python, ARCH_ALIASES.get(platform.machine().lower(), platform.machine().lower()))
 
 
-def cache_key(requirements: bytes, target: Target) -> str:
-    digest = hashlib.sha256(b"\0".join([LAYOUT.encode(), target.label.encode(), requirements])).hexdigest()
-    return f"{target.label}-{digest[:16]}"
-
-
 def cached_packages(requirements: bytes, target: Target, cache: Path = CACHE) -> Path:
     """The packages `requirements` pins, installed for `target` with bytecode: built once, then reused."""
-    entry = cache / cache_key(requirements, target)
-    if (entry / BUILT).is_file():
-        return entry
-    cache.mkdir(parents=True, exist_ok=True)
-    building = Path(tempfile.mkdtemp(prefix=".building-", dir=cache))
-    try:
-        pins = building / "requirements.txt"
-        pins.write_bytes(requirements)
-        tree = building / "tree"
-        done = install_wheels(pins, target, tree)
-        if done.returncode != 0:
-            raise NoWheelsError(done.stderr.strip())
-        tree.mkdir(exist_ok=True)  # nothing pinned: an empty tree
-        error = compile_tree(tree, target.python)
+
+    def build(into: Path) -> None:
+        with tempfile.TemporaryDirectory() as scratch:
+            pins = Path(scratch) / "requirements.txt"
+            pins.write_bytes(requirements)
+            error = install_compiled_wheels(pins, target, into)
         if error is not None:
             raise NoWheelsError(error)
-        (tree / BUILT).write_text(target.label + "\n")
-        try:
-            tree.rename(entry)
-        except OSError:  # another start finished first: its entry is as good as this one
-            if not (entry / BUILT).is_file():
-                raise
-    finally:
-        shutil.rmtree(building, ignore_errors=True)
+
+    entry, _ = cached(cache, cache_key("deployed", LAYOUT, target.label, requirements), build)
     return entry
 
 
@@ -106,7 +91,7 @@ def link_packages(packages: Path, into: Path) -> None:
     """Each top-level entry of the cached packages, linked into `into`: removing one from the tree
     (a test of a package missing from the bundle) leaves the cache whole."""
     for entry in packages.iterdir():
-        if entry.name != BUILT and not (into / entry.name).exists():
+        if not (into / entry.name).exists():
             (into / entry.name).symlink_to(entry, target_is_directory=entry.is_dir())
 
 

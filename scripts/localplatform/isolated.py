@@ -24,7 +24,7 @@ import traceback
 from pathlib import Path
 from typing import Any
 
-SKIP = ("__pycache__", "bin", ".built")
+SKIP = ("__pycache__", "bin")
 
 
 def load_runtime(runtime_dir: str) -> None:

@@ -36,13 +36,19 @@ def cache_key(*parts: str | bytes) -> str:
     return digest.hexdigest()[:32]
 
 
+def done_marker(entry: Path) -> Path:
+    """The file whose presence says `entry` was built whole (it holds the build's note)."""
+    return entry.with_name(f"{entry.name}.done")
+
+
 def cached(root: Path, key: str, build: Callable[[Path], str | None]) -> tuple[Path, str | None]:
     """The folder `build(folder)` made for `key` (built now if no finished one exists) and its note.
 
     `build` raises when it fails: nothing is kept then, and the next caller tries again.
     """
     root.mkdir(parents=True, exist_ok=True)
-    entry, done = root / key, root / f"{key}.done"
+    entry = root / key
+    done = done_marker(entry)
     with (root / f"{key}.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
         if not done.is_file():

@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 
 from scripts.localplatform import deployed, isolation
+from scripts.predeploy.cache import done_marker
 from scripts.predeploy.deployment_tree import PLATFORMS as WHEEL_PLATFORMS
 from scripts.predeploy.deployment_tree import Target
 from scripts.predeploy.interpreters import find_python
@@ -194,7 +195,7 @@ def test_a_restart_takes_the_code_as_edited_and_reuses_the_cached_packages(
     tmp_path: Path, target: Target, project_packages: Path
 ) -> None:
     api = project(tmp_path) / "api"
-    built = (project_packages / deployed.BUILT).stat().st_mtime_ns
+    built = done_marker(project_packages).stat().st_mtime_ns
     first = isolation.build(api, "lambda", "ric", target.python)
     first.close()
     assert not first.tree.exists() and project_packages.is_dir()  # closing removes the tree, not the cache
@@ -204,7 +205,7 @@ def test_a_restart_takes_the_code_as_edited_and_reuses_the_cached_packages(
         assert (second.tree / "backend_app" / "added.py").read_text(encoding="utf-8") == "EDITED = True\n"
         assert (second.tree / "backend_app" / "__pycache__").is_dir()  # compiled, as shipped
         assert (second.tree / "fastapi").resolve().parent == project_packages  # the same packages, not reinstalled
-        assert (project_packages / deployed.BUILT).stat().st_mtime_ns == built
+        assert done_marker(project_packages).stat().st_mtime_ns == built
     finally:
         second.close()
 
