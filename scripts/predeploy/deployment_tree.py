@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from scripts.predeploy.bytecode import compile_tree
-from scripts.predeploy.import_names import write_import_names
 
 MIB = 1024 * 1024
 # Lambda's Python runtimes this template builds for (python3.14 since November 2025); template.yaml's
@@ -60,7 +59,6 @@ def build_tree(api: Path, target: Target, tree: Path) -> str | None:
     if done.returncode != 0:
         raise NoWheelsError(done.stderr.strip())
     copy_code(api, tree)
-    write_import_names(tree)
     return compile_tree(tree, target.python)
 
 
