@@ -22,7 +22,7 @@ import pytest
 
 from scripts.localplatform import deployed, isolation
 from scripts.predeploy.deployment_tree import PLATFORMS as WHEEL_PLATFORMS
-from scripts.predeploy.deployment_tree import Target
+from scripts.predeploy.deployment_tree import Target, copy_code
 from scripts.predeploy.interpreters import find_python
 from tests.scripts.checker import check
 from tests.scripts.localplatform.conftest import without_pin
@@ -127,6 +127,25 @@ def test_a_pinned_package_missing_from_the_built_tree_is_absent_from_the_bundle(
         "`python-jose` is pinned in api/requirements.txt but `jose` is not in the deployed bundle"
         in (diagnosis["hint"])
     )
+
+
+def test_a_tree_as_vercels_builder_makes_it_names_python_jose_for_a_removed_pin(
+    tmp_path: Path, project_packages: Path
+) -> None:
+    # Vercel's builder copies the project's files and installs the pins into `_vendor`; no script of
+    # ours runs, so the function has only what api/ holds: the committed import_names.json.
+    root = project(tmp_path)
+    without_pin(root, "python-jose")
+    tree = root / "tree"
+    copy_code(root / "api", tree / "api")
+    (tree / "_vendor").mkdir()
+    deployed.link_packages(project_packages, tree / "_vendor")
+    for entry in [tree / "_vendor" / "jose", *(tree / "_vendor").glob("python_jose-*.dist-info")]:
+        entry.unlink()
+    with emulator(root, *PLATFORMS["vercel"], "--tree", str(tree)) as server:
+        diagnosis = diagnosis_of(server)
+    assert (diagnosis["type"], diagnosis["module"]) == ("missing_dependency", "jose")
+    assert "add `python-jose` to api/requirements.txt (it provides `jose`)" in diagnosis["hint"]
 
 
 OTHER_ARCH = {"x86_64": "aarch64", "aarch64": "x86_64"}
