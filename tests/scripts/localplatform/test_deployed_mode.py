@@ -82,7 +82,8 @@ def test_a_removed_pin_is_the_diagnosis_and_restoring_it_is_healthy(
 def test_libpass_removed_names_libpass_not_passlib(name: str, tmp_path: Path, project_packages: Path) -> None:
     root = project(tmp_path)
     without_pin(root, "libpass")
-    with emulator(root, *PLATFORMS[name]) as server:
+    # The load imports passlib only to verify older deployments' bcrypt hashes (off by default).
+    with emulator(root, *PLATFORMS[name], PASSWORD_LEGACY_BCRYPT="true") as server:
         diagnosis = diagnosis_of(server)
     assert (diagnosis["type"], diagnosis["module"]) == ("missing_dependency", "passlib")
     assert "add `libpass` to api/requirements.txt" in diagnosis["hint"]
