@@ -42,10 +42,10 @@ def _top_level(dist: metadata.Distribution) -> set[str]:
     }
 
 
-def installed_import_names(paths: list[str] | None = None) -> Index:
-    """Top-level import name -> the distributions that install it, among those found on `paths`."""
+def installed_import_names() -> Index:
+    """Top-level import name -> the distributions that install it, among those this Python sees."""
     found: dict[str, set[str]] = defaultdict(set)
-    for dist in metadata.distributions(path=paths if paths is not None else sys.path):
+    for dist in metadata.distributions(path=sys.path):
         name = dist.metadata["Name"]
         for top in _top_level(dist):
             if top.isidentifier():
@@ -59,7 +59,8 @@ def wanted_modules(root: Path, installed: Index) -> set[str]:
     install (a module imported through a computed name, like libpass's `passlib`, is seen there)."""
     skip = not_third_party(root / "api")
     imported = {site.module for site in collect_imports(root) if not site.optional and site.module not in skip}
-    pins = {pin.key for pin in read_pins(root / "api" / "requirements.txt").pins}
+    requirements = root / "api" / "requirements.txt"
+    pins = {pin.key for pin in read_pins(requirements).pins} if requirements.is_file() else set()
     provided = {module for module, names in installed.items() if pins & {normalise(name) for name in names}}
     return imported | provided
 
