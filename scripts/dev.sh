@@ -5,6 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh
 export ENVIRONMENT="${ENVIRONMENT:-development}"
+# The index the deployed fallback reads to name the distribution of a missing module (committed with
+# the code): brought up to date with the code's imports, saying so when it changed.
+.venv/bin/python scripts/import_names.py --quiet >&2
 # This loop imports from .venv, where a package api/requirements.txt does not pin still imports; the
 # deployed function would not load. The pre-deploy check's import scan (under a second) says so first.
 if ! imports=$(.venv/bin/python scripts/check_deps.py --only imports 2>&1); then

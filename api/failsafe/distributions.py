@@ -3,9 +3,10 @@
 Standard library only (the fallback runs when any package may be missing). The answer comes from
 distributions' own metadata, never from a table: first what is installed where the function runs
 (RECORD / top_level.txt of each `*.dist-info`, so `passlib` is `libpass` when libpass is in the
-bundle), then the index the build shipped beside index.py (`import_names.json`, the same metadata
-read where the bundle was built: it knows `jose` is `python-jose` when python-jose is not in the
-bundle). Without either, the import name with `_` as `-` is the guess.
+bundle), then the project's index beside index.py (`import_names.json`, committed with the code and
+so in every bundle, Vercel's included: the same metadata read in the development venv, it knows
+`jose` is `python-jose` when python-jose is not in the bundle). Without either, the import name
+with `_` as `-` is the guess.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from typing import NamedTuple
 
 from failsafe.requirements import normalise, read_pins
 
-INDEX_FILE = "import_names.json"  # written by scripts/predeploy/import_names.py
+INDEX_FILE = "import_names.json"  # api/import_names.json, written by scripts/import_names.py
 
 
 def _installed() -> Mapping[str, list[str]]:

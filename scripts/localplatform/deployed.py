@@ -32,7 +32,6 @@ from scripts.predeploy.deployment_tree import (
     copy_code,
     install_compiled_wheels,
 )
-from scripts.predeploy.import_names import write_import_names
 
 CHECKOUT = Path(__file__).resolve().parent.parent.parent
 # Per user, shared by every checkout and copy of the project (entries are keyed by what they hold,
@@ -74,10 +73,9 @@ def runtime_packages(pin: str, target: Target, cache: Path = CACHE) -> Path:
     return cached_packages(f"{pin}\n".encode(), target, cache)
 
 
-def write_code(api: Path, into: Path, python: str, packages: Path) -> None:
-    """The function's code as uploaded, with its bytecode, and the import-name index diagnoses read."""
+def write_code(api: Path, into: Path, python: str) -> None:
+    """The function's code as uploaded (api/import_names.json with it, as committed), with its bytecode."""
     copy_code(api, into)
-    write_import_names(into, packages)
     if python == f"{sys.version_info[0]}.{sys.version_info[1]}":
         # This Python's own compiler: no child interpreter and worker pool for ~100 modules (~0.5 s less).
         compileall.compile_dir(into, quiet=1, invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH)
@@ -97,14 +95,14 @@ def link_packages(packages: Path, into: Path) -> None:
 
 def lambda_tree(api: Path, packages: Path, into: Path, python: str) -> Path:
     """A task root as Lambda unzips it: code and packages side by side."""
-    write_code(api, into, python, packages)
+    write_code(api, into, python)
     link_packages(packages, into)
     return into
 
 
 def vercel_tree(api: Path, packages: Path, into: Path, python: str) -> Path:
     """A project root as Vercel's `.func` holds it: `api/` and the packages in `_vendor/`."""
-    write_code(api, into / "api", python, packages)
+    write_code(api, into / "api", python)
     (into / "_vendor").mkdir()
     link_packages(packages, into / "_vendor")
     return into

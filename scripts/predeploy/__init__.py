@@ -2,7 +2,8 @@
 
 One module per check, named as the report and docs/pre-deploy-check.md name it: `entrypoint`,
 `imports`, `install`, `bundle`. What they use: `import_sites` (the imports under api/),
-`distributions` (installed metadata), `requirements` (the pin file), `deployment_tree` (the
+`distributions` (installed metadata), `import_names` (api/import_names.json, the index the
+fallback's diagnosis reads: its one writer), `requirements` (the pin file), `deployment_tree` (the
 function's tree from binary wheels, also for scripts/package_lambda.py), `bytecode`,
 `interpreters` (a Python of a given version) and `report` (results, text and JSON).
 

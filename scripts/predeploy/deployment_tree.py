@@ -17,7 +17,6 @@ from pathlib import Path
 
 from scripts.predeploy.bytecode import compile_tree
 from scripts.predeploy.cache import cache_key, cache_root, cached
-from scripts.predeploy.import_names import write_import_names
 
 MIB = 1024 * 1024
 # Lambda's Python runtimes this template builds for (python3.14 since November 2025); template.yaml's
@@ -61,7 +60,6 @@ def build_tree(api: Path, target: Target, tree: Path) -> str | None:
     if root is None:
         install_compiled_wheels(api / "requirements.txt", target, tree, compile_them=False)
         copy_code(api, tree)
-        write_import_names(tree)
         return compile_tree(tree, target.python)
     # PREDEPLOY_CACHE_DIR (scripts/predeploy/cache.py): the compiled wheels once per pins and target.
     requirements = (api / "requirements.txt").read_bytes()
@@ -71,7 +69,6 @@ def build_tree(api: Path, target: Target, tree: Path) -> str | None:
     )
     shutil.copytree(packages, tree, symlinks=True, dirs_exist_ok=True)
     code = copy_code(api, tree)
-    write_import_names(tree)
     return wheels_error or compile_tree(tree, target.python, code)
 
 

@@ -9,6 +9,7 @@ and only noted.
 from __future__ import annotations
 
 import ast
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -99,3 +100,9 @@ def first_party(api: Path) -> set[str]:
         elif entry.suffix == ".py":
             names.add(entry.stem)
     return names
+
+
+def not_third_party(api: Path) -> set[str]:
+    """Top-level names an import under `api/` can have that no distribution provides: the standard
+    library's and the code's own."""
+    return set(sys.stdlib_module_names) | first_party(api) | {"__future__"}

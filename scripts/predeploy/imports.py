@@ -7,13 +7,13 @@ deployed untested); pins never imported are reported as unused or transitive-onl
 from __future__ import annotations
 
 import importlib.metadata as metadata
-import sys
 from collections import defaultdict
 from pathlib import Path
 
 from failsafe.requirements import Pin, normalise, read_pins
 from scripts.predeploy.distributions import KNOWN_ALIASES, is_installed, provided_modules, requirers
-from scripts.predeploy.import_sites import ImportSite, collect_imports, first_party
+from scripts.predeploy.import_names import stale_entries
+from scripts.predeploy.import_sites import ImportSite, collect_imports, not_third_party
 from scripts.predeploy.report import CheckResult
 
 
@@ -45,7 +45,7 @@ def check_imports(root: Path) -> CheckResult:
     for module, dist in KNOWN_ALIASES.items():
         by_module[module].extend(pin for pin in pins.pins if pin.key == dist)
     installed = metadata.packages_distributions()
-    skip = set(sys.stdlib_module_names) | first_party(root / "api") | {"__future__"}
+    skip = not_third_party(root / "api")
     used: set[str] = set()
     missing: dict[str, list[ImportSite]] = defaultdict(list)
     optional: dict[str, list[ImportSite]] = defaultdict(list)
@@ -73,6 +73,8 @@ def check_imports(root: Path) -> CheckResult:
         )
     for module, where in sorted(optional.items()):
         result.info(f"`{module}` is imported optionally ({_where(where)}) and not pinned")
+    for message in stale_entries(root, set(missing)):
+        result.error(message)
     known_graph = any(is_installed(pin.key) for pin in pins.pins)
     for pin in pins.pins:
         if pin.key in used:

@@ -164,6 +164,7 @@ COMMANDS: dict[str, Entry] = {
     ),
     ".venv/bin/python scripts/check_deps.py --only entrypoint,imports": Run(expect="entrypoint"),
     ".venv/bin/python scripts/check_deps.py --json": NotRun(CHECK_DEPS),
+    ".venv/bin/python scripts/import_names.py": Run(expect="api/import_names.json is current"),
     "bash scripts/bootstrap.sh": Run(),
     # docs/operating-and-troubleshooting.md
     "python3 scripts/check_connection.py https://abc123.execute-api.eu-west-1.amazonaws.com/prod "

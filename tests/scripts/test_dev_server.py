@@ -66,3 +66,7 @@ def test_dev_sh_warns_at_start_when_the_code_imports_an_unpinned_package(tmp_pat
     assert "WARNING: the code imports what api/requirements.txt does not provide" in log  # ... and says so
     assert "`yaml` is imported (api/backend_app/routes/health.py" in log
     assert log.index("WARNING") < log.index("serving on")  # at start, before anything else
+    # The index the deployed diagnosis reads now names PyYAML for `yaml`, and dev.sh said it changed it.
+    assert "updated api/import_names.json (yaml)" in log
+    index = json.loads((root / "api" / "import_names.json").read_text(encoding="utf-8"))
+    assert [name.lower() for name in index["yaml"]] == ["pyyaml"]

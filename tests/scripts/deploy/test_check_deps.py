@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -102,6 +104,10 @@ def test_an_index_without_handler_is_named(project: Path, check_deps: CheckRun) 
 def test_unused_pins_and_optional_imports_are_reported_without_failing(project: Path, check_deps: CheckRun) -> None:
     _replace_pin(project, "idna", "idna==3.10")  # imported by nobody in api/
     _write(project, "api/backend_app/speed.py", "try:\n    import orjson\nexcept ImportError:\n    orjson = None\n")
+    code, document, _ = check_deps(project, *STATIC)
+    assert code == 1 and "`idna` is installed by idna" in messages(document, "imports")[0]  # a new pin's module
+    refresh = [sys.executable, str(ROOT / "scripts" / "import_names.py"), "--root", str(project)]
+    subprocess.run(refresh, check=True, capture_output=True, timeout=120)
     code, document, _ = check_deps(project, *STATIC)
     assert code == 0, document
     assert any(w.startswith("idna is pinned but never imported") for w in messages(document, "imports", "warning"))

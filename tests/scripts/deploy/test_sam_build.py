@@ -35,6 +35,8 @@ def test_the_default_build_holds_arm64_wheels_and_the_app(tmp_path: Path) -> Non
     [native] = (function / "pydantic_core").glob("_pydantic_core.*.so")
     assert "aarch64" in native.name  # the template's default architecture, built on an x86_64 machine
     assert not (function / "tests").exists()
+    # The import-name index the fallback's diagnosis reads: the committed file, beside index.py.
+    assert (function / "import_names.json").read_bytes() == (ROOT / "api" / "import_names.json").read_bytes()
     # sam's own Python build would strip every .pyc: the makefile method keeps hash-based bytecode.
     compiled = coverage(function, "3.12")
     assert compiled.complete, compiled.describe()

@@ -52,6 +52,8 @@ def test_the_build_makes_exactly_one_function_and_serves_only_public(output: Pat
     for absent in ("tests", "scripts", "bench", "requirements-dev.txt", "template.yaml"):
         assert not (function / absent).exists(), absent
     assert (function / "_vendor" / "vercel_runtime" / "vc_init.py").is_file()
+    # The import-name index the fallback's diagnosis reads: bundled from api/ as committed, nothing excludes it.
+    assert (function / "api" / "import_names.json").read_bytes() == (ROOT / "api" / "import_names.json").read_bytes()
     config = json.loads((function / ".vc-config.json").read_text(encoding="utf-8"))
     assert config["runtime"] == "python3.12" and config["maxDuration"] == 30
     # Bytecode for the runtime's Python, hash-based, beside the vendored packages and the app.

@@ -23,7 +23,7 @@ import pytest
 from scripts.localplatform import deployed, isolation
 from scripts.predeploy.cache import done_marker
 from scripts.predeploy.deployment_tree import PLATFORMS as WHEEL_PLATFORMS
-from scripts.predeploy.deployment_tree import Target
+from scripts.predeploy.deployment_tree import Target, copy_code
 from scripts.predeploy.interpreters import find_python
 from tests.scripts.checker import check
 from tests.scripts.localplatform.conftest import without_pin
@@ -83,7 +83,7 @@ def test_a_removed_pin_is_the_diagnosis_and_restoring_it_is_healthy(
 def test_libpass_removed_names_libpass_not_passlib(name: str, tmp_path: Path, project_packages: Path) -> None:
     root = project(tmp_path)
     without_pin(root, "libpass")
-    # libpass is loaded for the verification of older bcrypt hashes only.
+    # The load imports passlib only to verify older deployments' bcrypt hashes (off by default).
     with emulator(root, *PLATFORMS[name], PASSWORD_LEGACY_BCRYPT="true") as server:
         diagnosis = diagnosis_of(server)
     assert (diagnosis["type"], diagnosis["module"]) == ("missing_dependency", "passlib")
@@ -131,6 +131,25 @@ def test_a_pinned_package_missing_from_the_built_tree_is_absent_from_the_bundle(
     )
 
 
+def test_a_tree_as_vercels_builder_makes_it_names_python_jose_for_a_removed_pin(
+    tmp_path: Path, project_packages: Path
+) -> None:
+    # Vercel's builder copies the project's files and installs the pins into `_vendor`; no script of
+    # ours runs, so the function has only what api/ holds: the committed import_names.json.
+    root = project(tmp_path)
+    without_pin(root, "python-jose")
+    tree = root / "tree"
+    copy_code(root / "api", tree / "api")
+    (tree / "_vendor").mkdir()
+    deployed.link_packages(project_packages, tree / "_vendor")
+    for entry in [tree / "_vendor" / "jose", *(tree / "_vendor").glob("python_jose-*.dist-info")]:
+        entry.unlink()
+    with emulator(root, *PLATFORMS["vercel"], "--tree", str(tree)) as server:
+        diagnosis = diagnosis_of(server)
+    assert (diagnosis["type"], diagnosis["module"]) == ("missing_dependency", "jose")
+    assert "add `python-jose` to api/requirements.txt (it provides `jose`)" in diagnosis["hint"]
+
+
 OTHER_ARCH = {"x86_64": "aarch64", "aarch64": "x86_64"}
 
 
@@ -162,7 +181,7 @@ def test_a_compiled_extension_of_the_other_architecture_names_both(
         entry.unlink()
     with zipfile.ZipFile(foreign_bcrypt) as wheel:
         wheel.extractall(packages)
-    # bcrypt is loaded for the verification of older bcrypt hashes only.
+    # bcrypt is imported with the load only to verify older deployments' hashes (off by default).
     with emulator(root, *PLATFORMS[name], "--tree", str(tree), PASSWORD_LEGACY_BCRYPT="true") as server:
         diagnosis = diagnosis_of(server)
     assert (diagnosis["type"], diagnosis["module"]) == ("incompatible_binary", "bcrypt")
