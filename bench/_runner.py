@@ -79,6 +79,21 @@ def instructions(app: str, mode: str, *, python: str = sys.executable, env: dict
     return int(found.group(1).replace(",", ""))
 
 
+def lambda_environ(**settings: str) -> dict[str, str]:
+    """Lambda's variables, `settings`, and nothing of this machine's Python setup (as a function sees it)."""
+    keep = {name: os.environ[name] for name in ("PATH", "HOME", "LANG", "TMPDIR") if name in os.environ}
+    return {
+        **keep,
+        "AWS_LAMBDA_FUNCTION_NAME": "bench",
+        "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
+        "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "1024",
+        "AWS_REGION": "us-east-1",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "PYTHONNOUSERSITE": "1",
+        **settings,
+    }
+
+
 def interleaved(apps: list[str], mode: str, runs: int, count: int = 0) -> dict[str, list[dict[str, float]]]:
     """`runs` rounds; each round runs every app once, in a shuffled order, so drift hits all alike."""
     return rounds({app: partial(probe, app, mode, count) for app in apps}, runs)

@@ -37,7 +37,7 @@ import time
 from pathlib import Path
 
 from _artefacts import ROOT, bare_lambda, bare_vercel, template_lambda, template_vercel, without_bytecode, writable
-from _runner import PROBE, SECRET, instructions, machine, median, paired_ratios, probe, rounds, verdict
+from _runner import PROBE, SECRET, instructions, lambda_environ, machine, median, paired_ratios, probe, rounds, verdict
 from _tokens import mint_token
 
 from backend_app.core.config import load_settings
@@ -54,19 +54,8 @@ def production(database_url: str) -> dict[str, str]:
 
 
 def lambda_env(database_url: str, token: str) -> dict[str, str]:
-    """Lambda's variables, the production settings, and nothing of this machine's Python setup."""
-    keep = {name: os.environ[name] for name in ("PATH", "HOME", "LANG", "TMPDIR") if name in os.environ}
-    return {
-        **keep,
-        **production(database_url),
-        "AWS_LAMBDA_FUNCTION_NAME": "bench",
-        "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
-        "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "1024",
-        "AWS_REGION": "us-east-1",
-        "PYTHONDONTWRITEBYTECODE": "1",
-        "PYTHONNOUSERSITE": "1",
-        "BENCH_TOKEN": token,
-    }
+    """Lambda's variables and the production settings."""
+    return lambda_environ(**production(database_url), BENCH_TOKEN=token)
 
 
 def vercel_sample(function: Path, python: str, database_url: str) -> dict[str, float]:

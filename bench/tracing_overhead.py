@@ -32,7 +32,7 @@ from functools import partial
 from pathlib import Path
 
 from _artefacts import ROOT, extract, run, writable
-from _runner import PROBE, SECRET, machine, median, paired_ratios, probe, rounds
+from _runner import PROBE, SECRET, lambda_environ, machine, median, paired_ratios, probe, rounds
 
 from scripts.predeploy.interpreters import find_python
 from tests.support.otlp import otlp_receiver
@@ -61,21 +61,13 @@ def build(work: Path, name: str, *, extra: bool, revision: str | None = None) ->
 
 
 def lambda_env(**extra: str) -> dict[str, str]:
-    keep = {name: os.environ[name] for name in ("PATH", "HOME", "LANG", "TMPDIR") if name in os.environ}
-    return {
-        **keep,
-        "ENVIRONMENT": "production",
-        "SECRET_KEY": SECRET,
-        "DATABASE_URL": "postgresql://bench@127.0.0.1:9/unused",  # health does not contact it
-        "LOG_LEVEL": "WARNING",
-        "AWS_LAMBDA_FUNCTION_NAME": "bench",
-        "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
-        "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "1024",
-        "AWS_REGION": "us-east-1",
-        "PYTHONDONTWRITEBYTECODE": "1",
-        "PYTHONNOUSERSITE": "1",
+    return lambda_environ(
+        ENVIRONMENT="production",
+        SECRET_KEY=SECRET,
+        DATABASE_URL="postgresql://bench@127.0.0.1:9/unused",  # health does not contact it
+        LOG_LEVEL="WARNING",
         **extra,
-    }
+    )
 
 
 def instructions(python: str, tree: Path, env: dict[str, str], mode: str, count: int) -> int:

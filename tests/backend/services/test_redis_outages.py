@@ -9,6 +9,7 @@ from collections.abc import Callable
 import anyio
 import pytest
 
+from backend_app.core.config import Settings
 from tests.backend.services.conftest import RedisProcess, gate_client, settings
 from tests.support.sockets import free_port
 
@@ -91,15 +92,20 @@ async def test_hanging_redis_costs_one_bounded_timeout_then_nothing(blackhole: i
     assert "timed out" in status["services"]["rate_limiter"]["detail"]  # type: ignore[index]
 
 
+def own_redis(server: RedisProcess, key_prefix: str, retry_after_s: float) -> Settings:
+    """Settings on the test's own Redis, retried `retry_after_s` after a failure, limits never reached."""
+    return settings(
+        redis_url=server.url,
+        redis_key_prefix=key_prefix,
+        redis_retry_after_s=retry_after_s,
+        rate_limit_default="100000/minute",
+    )
+
+
 async def test_redis_stopped_mid_run_then_restarted(redis_server: Callable[..., RedisProcess], key_prefix: str) -> None:
     server = redis_server()
     window_s = 1.0
-    config = settings(
-        redis_url=server.url,
-        redis_key_prefix=key_prefix,
-        redis_retry_after_s=window_s,
-        rate_limit_default="100000/minute",
-    )
+    config = own_redis(server, key_prefix, window_s)
     async with gate_client(config) as client:
         assert (await client.get("/api/x")).status_code == 404
         assert (await _status(client))["services"]["rate_limiter"]["backend"] == "redis"  # type: ignore[index]
@@ -168,12 +174,7 @@ async def test_a_status_read_alone_sees_redis_back_after_its_retry_time(
 ) -> None:
     server = redis_server()
     window_s = 1.0
-    config = settings(
-        redis_url=server.url,
-        redis_key_prefix=key_prefix,
-        redis_retry_after_s=window_s,
-        rate_limit_default="100000/minute",
-    )
+    config = own_redis(server, key_prefix, window_s)
     async with gate_client(config) as client:
         assert (await client.get("/api/x")).status_code == 404  # the rate limiter uses Redis
         server.stop()
