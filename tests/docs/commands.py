@@ -118,8 +118,6 @@ COMMANDS: dict[str, Entry] = {
     "python -m pytest -n auto --dist loadfile --no-loadscope-reorder": NotRun(TEST_COMMAND),
     "bash scripts/test.sh -n 0": NotRun(TEST_COMMAND + ", serially"),
     ".venv/bin/python -m pytest": NotRun(TEST_COMMAND + ", serially"),
-    ".venv/bin/python -m pytest -p no:xdist --durations=40": NotRun(TEST_COMMAND + ", serially, as measured"),
-    "bash scripts/test.sh --durations=40 -q": NotRun(TEST_COMMAND + ", as measured"),
     # docs/architecture.md, docs/security.md, docs/adding-a-resource.md
     "DATABASE_URL=postgresql://... .venv/bin/python scripts/migrate.py": NotRun(
         "a placeholder URL: your PostgreSQL database's (tests/support/postgres.py migrates scratch databases with it)"
